@@ -1,0 +1,47 @@
+package f5j.compute;
+
+/** Runs the {@link Kernels} on the host, one thread. */
+public final class CpuBackend implements Backend {
+    static final CpuBackend INSTANCE = new CpuBackend();
+
+    @Override public String name() { return "cpu"; }
+
+    @Override
+    public void linear(float[] x, int rows, int in, float[] w, float[] b, int out, float[] y) {
+        Kernels.linear(x, in, w, b, b != null, out, y, 0, rows);
+    }
+
+    @Override
+    public void layerNorm(float[] x, int rows, int dim, float[] gamma, float[] beta, float eps, float[] y) {
+        Kernels.layerNorm(x, dim, gamma, beta, gamma != null, eps, y, 0, rows);
+    }
+
+    @Override
+    public void rmsNorm(float[] x, int rows, int dim, float[] gamma, float eps, float[] y) {
+        Kernels.rmsNorm(x, dim, gamma, eps, y, 0, rows);
+    }
+
+    @Override public void silu(float[] x, int n, float[] y) { Kernels.silu(x, y, 0, n); }
+
+    @Override public void mish(float[] x, int n, float[] y) { Kernels.mish(x, y, 0, n); }
+
+    @Override public void geluErf(float[] x, int n, float[] y) { Kernels.geluErf(x, y, 0, n); }
+
+    @Override public void geluTanh(float[] x, int n, float[] y) { Kernels.geluTanh(x, y, 0, n); }
+
+    @Override public void add(float[] a, float[] b, int n, float[] y) { Kernels.add(a, b, y, 0, n); }
+
+    @Override public void mul(float[] a, float[] b, int n, float[] y) { Kernels.mul(a, b, y, 0, n); }
+
+    @Override
+    public void conv1d(float[] x, int batch, int len, int cin, float[] w, float[] b, int cout, int k, int groups,
+                       int pad, float[] y) {
+        Kernels.conv1d(x, len, cin, w, b, b != null, cout, k, groups, pad, y, 0, batch * len);
+    }
+
+    @Override
+    public void attention(float[] q, float[] k, float[] v, int batch, int len, int heads, int dh, float[] keyMask,
+                          float[] out) {
+        Kernels.attention(q, k, v, len, heads, dh, keyMask, keyMask != null, out, 0, batch * heads * len);
+    }
+}

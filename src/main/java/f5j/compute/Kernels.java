@@ -1,0 +1,188 @@
+package f5j.compute;
+
+/**
+ * The arithmetic of every layer, as static methods over flat primitive arrays. They obey the TornadoVM
+ * kernel subset: no allocation, no objects, no exceptions, only primitive arrays and java.lang.Math, so
+ * the same code can be compiled for a GPU. Each kernel covers an index range [from, to) of its
+ * outermost parallel loop, so a caller can split the work across threads.
+ */
+public final class Kernels {
+    private Kernels() {}
+
+    public static void linear(float[] x, int in, float[] w, float[] b, boolean hasBias, int out, float[] y,
+                              int rowFrom, int rowTo) {
+        for (int r = rowFrom; r < rowTo; r++) {
+            int xo = r * in, yo = r * out;
+            for (int o = 0; o < out; o++) {
+                int wo = o * in;
+                float acc = 0f;
+                for (int i = 0; i < in; i++) acc += x[xo + i] * w[wo + i];
+                y[yo + o] = hasBias ? acc + b[o] : acc;
+            }
+        }
+    }
+
+    public static void layerNorm(float[] x, int dim, float[] gamma, float[] beta, boolean affine, float eps,
+                                 float[] y, int rowFrom, int rowTo) {
+        for (int r = rowFrom; r < rowTo; r++) {
+            int o = r * dim;
+            float mean = 0f;
+            for (int i = 0; i < dim; i++) mean += x[o + i];
+            mean /= dim;
+            float var = 0f;
+            for (int i = 0; i < dim; i++) {
+                float d = x[o + i] - mean;
+                var += d * d;
+            }
+            var /= dim;
+            float inv = 1f / (float) Math.sqrt(var + eps);
+            for (int i = 0; i < dim; i++) {
+                float v = (x[o + i] - mean) * inv;
+                y[o + i] = affine ? v * gamma[i] + beta[i] : v;
+            }
+        }
+    }
+
+    public static void rmsNorm(float[] x, int dim, float[] gamma, float eps, float[] y, int rowFrom, int rowTo) {
+        for (int r = rowFrom; r < rowTo; r++) {
+            int o = r * dim;
+            float ms = 0f;
+            for (int i = 0; i < dim; i++) ms += x[o + i] * x[o + i];
+            ms /= dim;
+            float inv = 1f / (float) Math.sqrt(ms + eps);
+            for (int i = 0; i < dim; i++) y[o + i] = x[o + i] * inv * gamma[i];
+        }
+    }
+
+    public static void silu(float[] x, float[] y, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float v = x[i];
+            y[i] = v / (1f + (float) Math.exp(-v));
+        }
+    }
+
+    public static void mish(float[] x, float[] y, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float v = x[i];
+            // softplus with PyTorch's threshold of 20
+            float sp = v > 20f ? v : (float) Math.log1p(Math.exp(v));
+            y[i] = v * (float) Math.tanh(sp);
+        }
+    }
+
+    public static void geluErf(float[] x, float[] y, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float v = x[i];
+            y[i] = (float) (0.5 * v * (1.0 + erf(v * 0.7071067811865476)));
+        }
+    }
+
+    public static void geluTanh(float[] x, float[] y, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float v = x[i];
+            float inner = 0.7978845608028654f * (v + 0.044715f * v * v * v);
+            y[i] = 0.5f * v * (1f + (float) Math.tanh(inner));
+        }
+    }
+
+    /** erf in double precision: W. J. Cody's rational approximations (relative error below 1e-15). */
+    public static double erf(double x) {
+        double ax = Math.abs(x);
+        if (ax < 0.5) {
+            double t = x * x;
+            double top = (((0.185777706184603153 * t + 3.16112374387056560) * t + 113.864154151050156) * t
+                    + 377.485237685302021) * t + 3209.37758913846947;
+            double bot = (((t + 23.6012909523441209) * t + 244.024637934444173) * t + 1282.61652607737228) * t
+                    + 2844.23683343917062;
+            return x * top / bot;
+        }
+        double erfc;
+        if (ax < 4.0) {
+            double top = ((((((((2.15311535474403846e-8 * ax + 0.564188496988670089) * ax + 8.88314979438837594) * ax
+                    + 66.1191906371416295) * ax + 298.635138197400131) * ax + 881.952221241769090) * ax
+                    + 1712.04761263407058) * ax + 2051.07837782607147) * ax + 1230.33935479799725);
+            double bot = ((((((((ax + 15.7449261107098347) * ax + 117.693950891312499) * ax + 537.181101862009858) * ax
+                    + 1621.38957456669019) * ax + 3290.79923573345963) * ax + 4362.61909014324716) * ax
+                    + 3439.36767414372164) * ax + 1230.33935480374942);
+            erfc = Math.exp(-ax * ax) * top / bot;
+        } else if (ax < 6.0) {
+            double z = 1.0 / (ax * ax);
+            double top = (((((0.0163153871373020978 * z + 0.305326634961232344) * z + 0.360344899949804439) * z
+                    + 0.125781726111229246) * z + 0.0160837851487422766) * z + 6.58749161529837803e-4);
+            double bot = (((((z + 2.56852019228982242) * z + 1.87295284992346725) * z + 0.527905102951428412) * z
+                    + 0.0605183413124413191) * z + 2.33520497626869185e-3);
+            erfc = Math.exp(-ax * ax) / ax * (0.5641895835477563 - z * top / bot);
+        } else {
+            erfc = 0.0;
+        }
+        double r = 1.0 - erfc;
+        return x < 0 ? -r : r;
+    }
+
+    public static void add(float[] a, float[] b, float[] y, int from, int to) {
+        for (int i = from; i < to; i++) y[i] = a[i] + b[i];
+    }
+
+    public static void mul(float[] a, float[] b, float[] y, int from, int to) {
+        for (int i = from; i < to; i++) y[i] = a[i] * b[i];
+    }
+
+    /** Channels-last conv1d; the parallel index is (batch * len) output positions. */
+    public static void conv1d(float[] x, int len, int cin, float[] w, float[] b, boolean hasBias, int cout, int k,
+                              int groups, int pad, float[] y, int posFrom, int posTo) {
+        int cinG = cin / groups, coutG = cout / groups;
+        for (int p = posFrom; p < posTo; p++) {
+            int bi = p / len, t = p % len;
+            int xb = bi * len * cin;
+            for (int oc = 0; oc < cout; oc++) {
+                int g = oc / coutG;
+                float acc = hasBias ? b[oc] : 0f;
+                int wo = oc * cinG * k;
+                for (int j = 0; j < k; j++) {
+                    int ts = t + j - pad;
+                    if (ts < 0 || ts >= len) continue;
+                    int xo = xb + ts * cin + g * cinG;
+                    for (int ic = 0; ic < cinG; ic++) acc += w[wo + ic * k + j] * x[xo + ic];
+                }
+                y[p * cout + oc] = acc;
+            }
+        }
+    }
+
+    /**
+     * Softmax attention for query rows [from, to) of (batch * heads * len), with an online (streaming)
+     * softmax so no len x len matrix is stored. keyMask: batch x len with 1 = keep; hasMask false ignores it.
+     */
+    public static void attention(float[] q, float[] k, float[] v, int len, int heads, int dh, float[] keyMask,
+                                 boolean hasMask, float[] out, int from, int to) {
+        int width = heads * dh;
+        float scale = 1f / (float) Math.sqrt(dh);
+        for (int idx = from; idx < to; idx++) {
+            int bi = idx / (heads * len);
+            int rem = idx % (heads * len);
+            int h = rem / len, i = rem % len;
+            int qo = (bi * len + i) * width + h * dh;
+            int oo = qo;
+            for (int d = 0; d < dh; d++) out[oo + d] = 0f;
+            float max = Float.NEGATIVE_INFINITY, sum = 0f;
+            for (int j = 0; j < len; j++) {
+                if (hasMask && keyMask[bi * len + j] == 0f) continue;
+                int ko = (bi * len + j) * width + h * dh;
+                float s = 0f;
+                for (int d = 0; d < dh; d++) s += q[qo + d] * k[ko + d];
+                s *= scale;
+                if (s > max) {
+                    float c = (float) Math.exp(max - s);
+                    sum *= c;
+                    for (int d = 0; d < dh; d++) out[oo + d] *= c;
+                    max = s;
+                }
+                float p = (float) Math.exp(s - max);
+                sum += p;
+                for (int d = 0; d < dh; d++) out[oo + d] += p * v[ko + d];
+            }
+            float inv = sum > 0f ? 1f / sum : 0f;
+            for (int d = 0; d < dh; d++) out[oo + d] *= inv;
+        }
+    }
+}

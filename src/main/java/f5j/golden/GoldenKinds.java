@@ -1,0 +1,21 @@
+package f5j.golden;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The golden kinds f5j can replay, by the {@code kind} metadata value. */
+public final class GoldenKinds {
+    private static final Map<String, GoldenKind> KINDS = new LinkedHashMap<>();
+
+    static {
+        // Each implemented kind registers here (one line each).
+    }
+
+    private GoldenKinds() {}
+
+    public static void register(GoldenKind k) { KINDS.put(k.kind(), k); }
+
+    public static GoldenKind get(String kind) { return KINDS.get(kind); }
+
+    public static Map<String, GoldenKind> all() { return KINDS; }
+}
