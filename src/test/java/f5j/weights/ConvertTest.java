@@ -133,4 +133,13 @@ class ConvertTest {
         assertThat(Main.execute("convert", "--checkpoint", tmp.resolve("missing.pt").toString(),
                 "--out-dir", tmp.resolve("w").toString())).isEqualTo(2);
     }
+
+    @Test
+    void bundledModelIsTheGoldenEmaModel() {
+        ModelDir m = ModelDir.load(Path.of("weights/f5tts-tiny-v1"));
+        CheckpointsTest.assertSame(m.stateDict(), CheckpointsTest.reference(GOLDEN.resolve("model.safetensors")));
+        assertThat(m.config()).isEqualTo(ModelConfig.load(GOLDEN.resolve("model.yaml")));
+        Map<String, RawTensor> vocos = Checkpoints.loadStateDict(Path.of("weights/vocos-tiny/pytorch_model.bin"), Weights.EMA);
+        CheckpointsTest.assertSame(vocos, TorchCheckpoint.readStateDict(Goldens.file("vocos-tiny/pytorch_model.bin")));
+    }
 }
