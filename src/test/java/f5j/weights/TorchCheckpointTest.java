@@ -140,4 +140,36 @@ class TorchCheckpointTest {
         assertThatThrownBy(() -> Checkpoints.loadStateDict(f, Weights.EMA)).isInstanceOf(F5jException.class)
                 .hasMessage(f + ": data.pkl holds a string, not a dict");
     }
+
+    @Test
+    void emaBookkeepingAndLegacyMelBuffersAreDropped() throws IOException {
+        byte[] pkl = new TorchZip.Pickle().op('}').mark()
+                .str("ema_model_state_dict").emptyOrderedDict().mark()
+                .str("initted").tensor("BoolStorage", "0", 1, 0, new long[0], new long[0])
+                .str("step").tensor("LongStorage", "1", 1, 0, new long[0], new long[0])
+                .str("ema_model.mel_spec.mel_stft.mel_scale.fb").tensor("FloatStorage", "2", 2, 0, new long[] {2}, new long[] {1})
+                .str("ema_model.transformer.proj_out.bias").tensor("FloatStorage", "2", 2, 0, new long[] {2}, new long[] {1})
+                .op('u')
+                .str("update").integer(1200)
+                .op('u').end();
+        ByteBuffer step = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(2400);
+        Path f = new TorchZip("model_1200").pickle(pkl).storage("0", new byte[] {1}).storage("1", step.array())
+                .storage("2", TorchZip.floats(1, 2)).write(tmp.resolve("model_1200.pt"));
+        StateDict sd = Checkpoints.load(f, Weights.EMA);
+        assertThat(sd.tensors()).containsOnlyKeys("transformer.proj_out.bias");
+        assertThat(sd.info().layout()).isEqualTo("pruned");
+        assertThat(sd.info().update()).isEqualTo(1200);
+        assertThat(sd.info().emaStep()).isEqualTo(2400);
+        assertThat(sd.info().initted()).isTrue();
+        assertThat(sd.info().dropped()).containsExactly("initted", "step", "ema_model.mel_spec.mel_stft.mel_scale.fb");
+    }
+
+    @Test
+    void compressedPickleAndZip64EndRecordsAreRead() throws IOException {
+        byte[] pkl = new TorchZip.Pickle().emptyOrderedDict().mark().str("w")
+                .tensor("FloatStorage", "0", 2, 0, new long[] {2}, new long[] {1}).op('u').end();
+        Path f = new TorchZip("big").pickle(pkl).deflatePickle().storage("0", TorchZip.floats(3, 4)).write(tmp.resolve("big.pt"));
+        TorchZip.toZip64(f);
+        assertThat(TorchCheckpoint.readStateDict(f).get("w").toFloats()).containsExactly(3, 4);
+    }
 }

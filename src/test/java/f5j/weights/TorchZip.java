@@ -70,10 +70,34 @@ final class TorchZip {
 
     private final Map<String, byte[]> entries = new LinkedHashMap<>();
     private final String archive;
+    private boolean deflatePickle;
 
     TorchZip(String archive) { this.archive = archive; }
 
     TorchZip pickle(byte[] dataPkl) { entries.put(archive + "/data.pkl", dataPkl); return this; }
+
+    /** Compress data.pkl (torch never does; a re-zipped file may). */
+    TorchZip deflatePickle() { deflatePickle = true; return this; }
+
+    /**
+     * Rewrites a written archive's end record the ZIP64 way (as writers do past 65535 entries or 4 GiB):
+     * saturated count/size/offset in the classic record, the real values in a ZIP64 record and locator.
+     */
+    static void toZip64(Path file) throws IOException {
+        byte[] z = Files.readAllBytes(file);
+        int eocd = z.length - 22;  // no archive comment
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(z).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int count = in.getShort(eocd + 10) & 0xffff;
+        long cdSize = in.getInt(eocd + 12) & 0xffffffffL, cdOffset = in.getInt(eocd + 16) & 0xffffffffL;
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(eocd + 56 + 20 + 22).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        out.put(z, 0, eocd);
+        out.putInt(0x06064b50).putLong(44).putShort((short) 45).putShort((short) 45).putInt(0).putInt(0)
+                .putLong(count).putLong(count).putLong(cdSize).putLong(cdOffset);
+        out.putInt(0x07064b50).putInt(0).putLong(eocd).putInt(1);
+        out.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) -1).putShort((short) -1)
+                .putInt(-1).putInt(-1).putShort((short) 0);
+        Files.write(file, out.array());
+    }
 
     TorchZip storage(String key, byte[] bytes) { entries.put(archive + "/data/" + key, bytes); return this; }
 
@@ -89,6 +113,13 @@ final class TorchZip {
         try (OutputStream os = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(os)) {
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {
                 ZipEntry ze = new ZipEntry(e.getKey());
+                if (deflatePickle && e.getKey().endsWith("/data.pkl")) {
+                    ze.setMethod(ZipEntry.DEFLATED);
+                    zip.putNextEntry(ze);
+                    zip.write(e.getValue());
+                    zip.closeEntry();
+                    continue;
+                }
                 ze.setMethod(ZipEntry.STORED);
                 ze.setSize(e.getValue().length);
                 ze.setCompressedSize(e.getValue().length);
