@@ -17,7 +17,8 @@ import java.util.List;
  *   <li>anything else (accented letters, mixed Latin+Han dictionary words, emoji): character by character,
  *       a Chinese character as space + its own pinyin, others as themselves.</li>
  * </ul>
- * Chinese readings come from {@link HanziPinyin}, which says where they can differ from pypinyin.
+ * Chinese readings come from {@link HanziPinyin} (pypinyin's tables and rules), which says where they can
+ * still differ from upstream.
  */
 public final class PinyinConverter {
     private PinyinConverter() {}
