@@ -3,6 +3,9 @@
 
   jieba_dict.txt.gz       word<space>freq, from jieba 0.42.1's dict.txt (MIT): the prefix dictionary
                           that jieba's default cut scores its DAG with.
+  jieba_dict_ascii.txt    "total N" (the sum of all frequencies), then the dict.txt words that start with
+                          an ASCII character: all that text without Chinese characters can look up, so
+                          the full dictionary is loaded only for Chinese text.
   jieba_hmm.txt.gz        jieba's finalseg HMM (B/M/E/S character tagger for words missing from the
                           dictionary): "start S logp", "trans S T logp", "emit S char logp" lines.
   pypinyin_phrases.txt.gz word<tab>py1 py2 ..., from pypinyin's phrases_dict.json (MIT), readings
@@ -53,10 +56,17 @@ def main(jieba_dir, pypinyin_dir, out_dir):
         for s, d in load_p(f"{jieba_dir}/finalseg/prob_emit.py").items():
             for c, p in d.items():
                 o.write(f"emit {s} {c} {p!r}\n")
+    total, ascii_words = 0, []
     with open(f"{jieba_dir}/dict.txt", encoding="utf-8") as f, gz_text(f"{out_dir}/jieba_dict.txt.gz") as o:
         for line in f:
             word, freq = line.strip().split(" ")[:2]
             o.write(f"{word} {int(freq)}\n")
+            total += int(freq)
+            if word[0] < "\x80":
+                ascii_words.append(f"{word} {int(freq)}\n")
+    with open(f"{out_dir}/jieba_dict_ascii.txt", "w", encoding="utf-8", newline="\n") as o:
+        o.write(f"total {total}\n")
+        o.writelines(ascii_words)
     with open(f"{pypinyin_dir}/pinyin_dict.json", encoding="utf-8") as f:
         chars = json.load(f)
     with gz_text(f"{out_dir}/pypinyin_chars.txt.gz") as o:

@@ -90,8 +90,11 @@ final class HanziPinyin {
                 || (cp >= 0x31350 && cp <= 0x32389);
     }
 
-    /** lazy_pinyin of a text: one item per Han character, one per run of other characters. */
-    List<String> lazyPinyin(String text) {
+    /**
+     * lazy_pinyin of a text: one item per Han character, one per run of other characters. The tables load
+     * on the first Han character.
+     */
+    static List<String> lazyPinyin(String text) {
         List<String> out = new ArrayList<>();
         int n = text.length(), i = 0;
         while (i < n) {
@@ -99,7 +102,7 @@ final class HanziPinyin {
             int j = i;
             while (j < n && isHans(text.codePointAt(j)) == hans) j += Character.charCount(text.codePointAt(j));
             String run = text.substring(i, j);
-            if (hans) for (String word : cutPhrases(run)) out.addAll(wordPinyin(word));
+            if (hans) for (String word : get().cutPhrases(run)) out.addAll(get().wordPinyin(word));
             else out.add(run);
             i = j;
         }
