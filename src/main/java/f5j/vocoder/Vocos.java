@@ -6,7 +6,9 @@ import f5j.compute.Backend;
 import f5j.tensor.Tensor;
 import f5j.trace.Trace;
 import f5j.util.F5jException;
+import f5j.weights.Checkpoints;
 import f5j.weights.RawTensor;
+import f5j.weights.Weights;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,16 +82,9 @@ public final class Vocos {
         if (!Files.isDirectory(dir)) throw new F5jException(dir + ": not a folder (expected a Vocos folder with config.yaml and pytorch_model.bin)");
         VocosConfig config = VocosConfig.load(dir.resolve("config.yaml"));
         Path bin = dir.resolve("pytorch_model.bin"), st = dir.resolve("model.safetensors");
-        Map<String, RawTensor> sd;
-        if (Files.isRegularFile(bin)) {
-            sd = readTorchStateDict(bin);
-        } else if (Files.isRegularFile(st)) {
-            sd = new java.util.HashMap<>();
-            f5j.weights.SafeTensors f = f5j.weights.SafeTensors.open(st);
-            for (RawTensor t : f.tensors()) sd.put(t.name(), t);
-        } else {
-            throw new F5jException(dir + ": no pytorch_model.bin (or model.safetensors) in the Vocos folder");
-        }
+        Path file = Files.isRegularFile(bin) ? bin : Files.isRegularFile(st) ? st : null;
+        if (file == null) throw new F5jException(dir + ": no pytorch_model.bin (or model.safetensors) in the Vocos folder");
+        Map<String, RawTensor> sd = Checkpoints.loadStateDict(file, Weights.EMA);
         return new Vocos(config, sd, backend);
     }
 
@@ -176,11 +171,6 @@ public final class Vocos {
         trace.record("head.istft", res);
         trace.record("head", res);
         return res;
-    }
-
-    /** The torch state dict of pytorch_model.bin (through the weights package's checkpoint reader). */
-    private static Map<String, RawTensor> readTorchStateDict(Path bin) {
-        throw new F5jException(bin + ": reading torch checkpoints needs the weights branch (not merged yet)");
     }
 
     private static float[] get(Map<String, RawTensor> sd, String name, int... shape) {
