@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
         description = {"Turn a mel spectrogram into audio with Vocos, or copy-synthesize a WAV "
                 + "(WAV -> Vocos features -> Vocos -> WAV).",
                 "A WAV input is mixed to mono and resampled to the vocoder's rate first. A mel input is a "
-                        + "safetensors file holding one tensor of shape b x n_mels x frames or n_mels x frames "
+                        + "safetensors file holding one tensor of shape 1 x n_mels x frames or n_mels x frames "
                         + "(frames x n_mels layouts are transposed)."})
 final class VocodeCommand implements Callable<Integer> {
     @Option(names = "--vocoder", required = true, paramLabel = "DIR",
