@@ -63,7 +63,13 @@ final class RestrictedUnpickler extends Unpickler {
                 String module = PickleUtils.readline(input), name = PickleUtils.readline(input);
                 throw refused(module, name);
             }
+            // Dicts keep insertion order, as in Python (the library's own SETITEMS goes through a HashMap).
             case Opcodes.EMPTY_DICT -> stack.add(new LinkedHashMap<>());
+            case Opcodes.SETITEMS -> {
+                List<Object> kv = stack.pop_all_since_marker();
+                @SuppressWarnings("unchecked") Map<Object, Object> target = (Map<Object, Object>) stack.peek();
+                for (int i = 0; i + 1 < kv.size(); i += 2) target.put(kv.get(i), kv.get(i + 1));
+            }
             case Opcodes.BUILD -> {
                 // torch.save sets an OrderedDict's `_metadata` attribute (module versions) this way; attributes
                 // carry no weights, so the state is dropped. Anything else being BUILT is not a state dict.
