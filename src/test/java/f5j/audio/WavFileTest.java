@@ -122,6 +122,8 @@ class WavFileTest {
         d64.putDouble(0.125).putDouble(-0.75);
         Files.write(f, riff(chunk("fmt ", fmt64.array()), chunk("data", d64.array())));
         assertThat(WavFile.read(f).mono()).containsExactly(0.125f, -0.75f);
+        Files.write(f, riff(chunk("data", d64.array()), chunk("fmt ", fmt64.array()))); // data before fmt
+        assertThat(WavFile.read(f).mono()).containsExactly(0.125f, -0.75f);
     }
 
     @Test
