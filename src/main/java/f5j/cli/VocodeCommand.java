@@ -90,7 +90,7 @@ final class VocodeCommand implements Callable<Integer> {
                 throw new F5jException(in + ": tensor " + raw.name() + " has shape " + raw.shapeString() + "; expected "
                         + nMels + " x frames or 1 x " + nMels + " x frames (the vocoder's n_mels is " + nMels + ")");
             }
-            if (t.dim(2) == 0) throw new F5jException(in + ": tensor " + raw.name() + " has no frames");
+            if (t.dim(2) < 2) throw new F5jException(in + ": tensor " + raw.name() + " has " + t.dim(2) + " frame(s); need at least 2");
             return t;
         }
     }
