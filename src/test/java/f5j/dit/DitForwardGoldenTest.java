@@ -36,9 +36,13 @@ class DitForwardGoldenTest {
             float[] time = g.input("time").data;
             float[] want = g.raw("out/pred").toFloats();
             Trace first = Trace.all(), second = Trace.all();
-            float[] a = dit.forward(x, cond, text, time, null, false, false, true, true, first).data;
-            float[] b = dit.forward(x, cond, text, time, null, false, false, true, true, second).data;
-            dit.clearCache();
+            float[] a, b;
+            try {
+                a = dit.forward(x, cond, text, time, null, false, false, true, true, first).data;
+                b = dit.forward(x, cond, text, time, null, false, false, true, true, second).data;
+            } finally {
+                dit.clearCache(); // the model is shared with other tests
+            }
             assertThat(Metrics.relError(a, want)).isLessThan(1e-4);
             assertThat(b).containsExactly(a);
             assertThat(first.recorded()).containsKeys("text_embed#0", "text_embed#1");
