@@ -10,6 +10,7 @@ public final class GoldenKinds {
     static {
         // Each implemented kind registers here (one line each).
         register(new f5j.infer.InferProcessKind());
+        register(new f5j.audio.FrontendKind());
     }
 
     private GoldenKinds() {}
