@@ -64,9 +64,7 @@ final class SynthRun {
                 public void stepDone() { bar.step(); }
 
                 @Override
-                public void unknownCharacters(String chars) {
-                    log.println("warning: not in the vocab, read as id 0 (a space): " + quoteEach(chars));
-                }
+                public void unknownTokens(String warning) { log.println("warning: " + warning); }
             });
         }
         double synthSeconds = (System.nanoTime() - t1) / 1e9;
@@ -75,14 +73,5 @@ final class SynthRun {
         log.printf("load %.2f s, synthesis %.2f s, real-time factor %.3f (synthesis time / audio time)%n",
                 loadSeconds, synthSeconds, synthSeconds / r.seconds());
         return r;
-    }
-
-    private static String quoteEach(String chars) {
-        StringBuilder b = new StringBuilder();
-        chars.codePoints().forEach(cp -> {
-            if (!b.isEmpty()) b.append(", ");
-            b.append('\'').appendCodePoint(cp).append("' (U+").append(String.format("%04X", cp)).append(')');
-        });
-        return b.toString();
     }
 }

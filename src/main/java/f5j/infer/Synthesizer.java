@@ -16,9 +16,9 @@ import f5j.text.Vocab;
 import f5j.trace.Trace;
 import f5j.util.F5jException;
 import f5j.vocoder.Vocos;
+import f5j.weights.ModelDir;
 import f5j.weights.RawTensor;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,8 +43,8 @@ public final class Synthesizer {
 
         default void stepDone() { }
 
-        /** Characters of the text that the vocab lacks (upstream silently maps them to id 0). */
-        default void unknownCharacters(String chars) { }
+        /** A warning naming the tokens the vocab lacks (upstream silently maps them to id 0). */
+        default void unknownTokens(String warning) { }
 
         Listener NONE = new Listener() { };
     }
@@ -76,12 +76,12 @@ public final class Synthesizer {
 
     /** From a model folder (model.safetensors + model.yaml + vocab.txt) and a Vocos folder. */
     public static Synthesizer load(Path modelDir, Path vocoderDir, Backend backend) {
-        ModelDirs.Model m = ModelDirs.load(modelDir);
+        ModelDir m = ModelDir.load(modelDir);
         MelSpecConfig mel = m.config().melSpec();
         if (!mel.melSpecType().equals("vocos")) {
             throw new F5jException(modelDir + ": mel_spec_type " + mel.melSpecType() + " is not supported (only vocos)");
         }
-        return new Synthesizer(m.config(), m.stateDict(), m.vocab(), Vocos.load(vocoderDir, backend), backend);
+        return new Synthesizer(m.config(), m.stateDict(), Vocab.load(m.vocab()), Vocos.load(vocoderDir, backend), backend);
     }
 
     public ModelConfig config() { return config; }
@@ -93,7 +93,7 @@ public final class Synthesizer {
     public static List<String> chunkText(Reference ref, String genText, double speed) {
         if (genText == null || genText.isBlank()) throw new F5jException("the text to synthesise is empty");
         double refSeconds = ref.seconds();
-        int maxChars = (int) (utf8(ref.text()) / refSeconds * (CHUNK_BUDGET_SECONDS - refSeconds) * speed);
+        int maxChars = InferText.maxChars(ref.text(), ref.samples(), ref.sampleRate(), speed);
         if (maxChars <= 0) {
             throw new F5jException(ref.source() + ": the reference is " + String.format("%.1f", refSeconds)
                     + " s; the model's per-chunk budget is " + (int) CHUNK_BUDGET_SECONDS
@@ -107,6 +107,10 @@ public final class Synthesizer {
     /** Generates every chunk; {@code seeds} maps the chunk index to its sampling seed. */
     public Result synthesize(Reference ref, List<String> chunks, LongUnaryOperator seeds, SynthSettings s, Listener listener) {
         MelSpecConfig mc = config.melSpec();
+        if (s.fixDuration() != null && s.fixDuration() <= ref.seconds()) {
+            throw new F5jException("--fix-duration " + s.fixDuration() + " s is the reference and the generated audio "
+                    + "together, but the reference alone is " + String.format("%.2f", ref.seconds()) + " s");
+        }
         // mono, loudness raised to target_rms (never lowered), resampled, as upstream infer_batch_process
         float[] audio = mono(ref.channels());
         float rms = rms(audio);
@@ -120,31 +124,20 @@ public final class Synthesizer {
         if (refFrames < 1) throw new F5jException(ref.source() + ": the reference audio is shorter than one mel frame");
         Tensor cond = new MelSpectrogram(mc).compute(audio).transposeLast2(); // 1 n nMels
 
-        // upstream appends one more space to a text ending in a one-byte character
-        String refText = ref.text();
-        String lastChar = refText.substring(refText.offsetByCodePoints(refText.length(), -1));
-        if (utf8(lastChar) == 1) refText = refText + " ";
-        int refTextLen = utf8(refText);
+        String refText = InferText.batchRefText(ref.text());
 
         List<float[]> waves = new ArrayList<>();
         List<Tensor> mels = new ArrayList<>();
         List<ChunkInfo> infos = new ArrayList<>();
-        StringBuilder unknown = new StringBuilder();
+        List<String> allTokens = new ArrayList<>();
         for (int c = 0; c < chunks.size(); c++) {
             String gen = chunks.get(c);
-            double localSpeed = utf8(gen) < 10 ? 0.3 : s.speed();
             List<String> tokens = PinyinConverter.convert(refText + gen);
             long[] ids = vocab.ids(tokens);
-            for (String u : vocab.unknown(tokens)) if (unknown.indexOf(u) < 0) unknown.append(u);
-            int duration = s.fixDuration() != null
-                    ? (int) (s.fixDuration() * mc.sampleRate() / mc.hopLength())
-                    : refFrames + (int) ((double) refFrames / refTextLen * utf8(gen) / localSpeed);
+            allTokens.addAll(tokens);
+            int duration = InferText.duration(refFrames, refText, gen, s.speed(), s.fixDuration());
             // CFM.sample: at least the prompt (text or audio) plus one frame, at most MAX_DURATION
             duration = Math.min(Math.max(Math.max(ids.length, cond.dim(1)) + 1, duration), MAX_DURATION);
-            if (refFrames >= duration) {
-                throw new F5jException(ref.source() + ": the reference fills all " + duration
-                        + " frames of the chunk; use a shorter reference or a longer --fix-duration");
-            }
             long seed = seeds.applyAsLong(c);
             listener.chunkStarted(c, chunks.size(), gen, duration);
             SampleSettings ss = new SampleSettings(s.nfe(), s.cfgStrength(), s.swaySamplingCoef(), s.method(), seed, null);
@@ -159,7 +152,8 @@ public final class Synthesizer {
             mels.add(gen100);
             infos.add(new ChunkInfo(gen, List.copyOf(tokens), seed, duration));
         }
-        if (!unknown.isEmpty()) listener.unknownCharacters(unknown.toString());
+        String unknown = vocab.describeUnknown(allTokens);
+        if (unknown != null) listener.unknownTokens(unknown);
         return new Result(CrossFade.join(waves, s.crossFadeSeconds(), mc.sampleRate()), mc.sampleRate(),
                 sideBySide(mels, mc.nMels()), infos);
     }
@@ -203,5 +197,4 @@ public final class Synthesizer {
         return (float) Math.sqrt((float) (sum / x.length));
     }
 
-    static int utf8(String s) { return s.getBytes(StandardCharsets.UTF_8).length; }
 }
