@@ -11,6 +11,7 @@ public final class GoldenKinds {
         // Each implemented kind registers here (one line each).
         register(new f5j.infer.InferProcessKind());
         register(new f5j.audio.FrontendKind());
+        register(new f5j.text.TextKind());
     }
 
     private GoldenKinds() {}
