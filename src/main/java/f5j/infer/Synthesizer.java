@@ -34,8 +34,6 @@ import java.util.function.LongUnaryOperator;
 public final class Synthesizer {
     /** Upstream budgets 22 s of reference plus generated audio per chunk when sizing the chunks. */
     public static final double CHUNK_BUDGET_SECONDS = 22;
-    /** {@code CFM.sample}'s cap on the total frames of one chunk. */
-    public static final int MAX_DURATION = 65536;
 
     /** Told about progress: a chunk starting, then each DiT evaluation of its ODE solve. */
     public interface Listener {
@@ -136,8 +134,7 @@ public final class Synthesizer {
             long[] ids = vocab.ids(tokens);
             allTokens.addAll(tokens);
             int duration = InferText.duration(refFrames, refText, gen, s.speed(), s.fixDuration());
-            // CFM.sample: at least the prompt (text or audio) plus one frame, at most MAX_DURATION
-            duration = Math.min(Math.max(Math.max(ids.length, cond.dim(1)) + 1, duration), MAX_DURATION);
+            duration = CfmSampler.duration(duration, cond.dim(1), ids);
             long seed = seeds.applyAsLong(c);
             listener.chunkStarted(c, chunks.size(), gen, duration);
             SampleSettings ss = new SampleSettings(s.nfe(), s.cfgStrength(), s.swaySamplingCoef(), s.method(), seed, null);
