@@ -36,16 +36,7 @@ class RefAudioPreprocessorTest {
                 System.arraycopy(r.channels()[c], 0, got, c * r.samples(), r.samples());
             }
             assertThat(Metrics.relError(got, want)).isLessThanOrEqualTo(1e-4);
-            assertThat(RefAudioPreprocessor.fixRefText(g.requireMeta("ref_text_in"))).isEqualTo(g.requireMeta("ref_text_fixed"));
         }
-    }
-
-    @Test
-    void fixesTheReferenceTextEnding() {
-        assertThat(RefAudioPreprocessor.fixRefText("Hello")).isEqualTo("Hello. ");
-        assertThat(RefAudioPreprocessor.fixRefText("Hello.")).isEqualTo("Hello. ");
-        assertThat(RefAudioPreprocessor.fixRefText("Hello. ")).isEqualTo("Hello. ");
-        assertThat(RefAudioPreprocessor.fixRefText("你好。")).isEqualTo("你好。");
     }
 
     @Test
