@@ -54,7 +54,7 @@ public final class Converter {
         if (r.dtype() != null && r.dtype() != DType.F32 && r.dtype() != DType.F16 && r.dtype() != DType.BF16) {
             throw new F5jException("--dtype " + r.dtype() + ": only f32, f16 and bf16 are supported");
         }
-        Path beside = ckpt.toAbsolutePath().getParent();
+        Path beside = ckpt.getParent() != null ? ckpt.getParent() : Path.of("");
         String configSource;
         ModelConfig config;
         if (r.config() != null) {
@@ -81,7 +81,7 @@ public final class Converter {
         StateDict sd = Checkpoints.load(ckpt, r.weights());
         DitShapes.require(sd.tensors(), config.arch(), vocabSize, config.melSpec().nMels(), ckpt.toString(), configSource);
 
-        String name = r.name() != null ? r.name() : beside.getFileName().toString();
+        String name = r.name() != null ? r.name() : ckpt.toAbsolutePath().getParent().getFileName().toString();
         if (name.isBlank() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
             throw new F5jException("--name " + name + ": not a valid folder name");
         }
@@ -133,7 +133,7 @@ public final class Converter {
         JsonObject p = new JsonObject();
         p.addProperty("f5j_version", F5J_VERSION);
         p.addProperty("converted_at", Instant.now().toString());
-        p.addProperty("source", ckpt.toAbsolutePath().normalize().toString());
+        p.addProperty("source", ckpt.normalize().toString());  // as given: the sha256 pins the file
         p.addProperty("source_sha256", sha256(ckpt));
         p.addProperty("layout", info.layout());
         p.addProperty("state_dict", info.source());
@@ -145,7 +145,7 @@ public final class Converter {
         p.addProperty("dtype", dtype == null ? "as stored" : dtype.safetensorsName);
         p.addProperty("tensors", count);
         p.addProperty("config", configSource);
-        p.addProperty("vocab", vocab.toAbsolutePath().normalize().toString());
+        p.addProperty("vocab", vocab.normalize().toString());
         p.addProperty("vocab_sha256", sha256(vocab));
         p.addProperty("vocab_size", vocabSize);
         return p;
@@ -156,11 +156,13 @@ public final class Converter {
         if (!t.dtype().isFloat() || t.dtype() == to) return t;
         float[] f = t.toFloats();
         MemorySegment out = MemorySegment.ofArray(new byte[f.length * to.size]);
+        var f32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+        var i16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < f.length; i++) {
             switch (to) {
-                case F32 -> out.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i, f[i]);
-                case F16 -> out.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i, Half.floatToF16(f[i]));
-                case BF16 -> out.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i, Half.floatToBf16(f[i]));
+                case F32 -> out.setAtIndex(f32, i, f[i]);
+                case F16 -> out.setAtIndex(i16, i, Half.floatToF16(f[i]));
+                case BF16 -> out.setAtIndex(i16, i, Half.floatToBf16(f[i]));
                 default -> throw new IllegalArgumentException(to.toString());
             }
         }
