@@ -3,6 +3,7 @@ package f5j.weights;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import f5j.config.ModelConfig;
+import f5j.config.Presets;
 import f5j.tensor.DType;
 import f5j.tensor.Half;
 import f5j.util.AtomicFiles;
@@ -37,7 +38,8 @@ public final class Converter {
     public static final String F5J_VERSION = "0.1.0";
 
     /**
-     * @param config  a model.yaml; null: {@code preset}, else model.yaml beside the checkpoint
+     * @param config  a model.yaml; null: {@code preset}, else model.yaml beside the checkpoint, else the preset
+     *                named like the checkpoint's folder (F5TTS_v1_Base/...)
      * @param preset  a preset name from conf/ (used when config is null)
      * @param vocab   vocab.txt; null: vocab.txt beside the checkpoint
      * @param dtype   F32, F16 or BF16 for the floating tensors; null keeps them as stored
@@ -66,6 +68,10 @@ public final class Converter {
         } else if (Files.isRegularFile(beside.resolve(ModelDir.CONFIG))) {
             config = ModelConfig.load(beside.resolve(ModelDir.CONFIG));
             configSource = beside.resolve(ModelDir.CONFIG).toString();
+        } else if (folderPreset(ckpt) != null) {
+            // Released models sit in folders named like the preset (F5TTS_v1_Base/model_1250000.safetensors).
+            config = ModelConfig.preset(folderPreset(ckpt));
+            configSource = "preset " + folderPreset(ckpt) + " (from the checkpoint's folder name)";
         } else {
             throw new F5jException(ckpt + ": no model config: give --config model.yaml or --preset NAME (F5TTS_v1_Base, "
                     + "F5TTS_Base, F5TTS_v1_Small, F5TTS_Small); there is no model.yaml beside the checkpoint");
@@ -126,6 +132,14 @@ public final class Converter {
         }
         // Reload what was written, as every later user will.
         return ModelDir.load(target);
+    }
+
+    /** The checkpoint's folder name when a preset of that name exists in conf/. */
+    private static String folderPreset(Path ckpt) {
+        Path folder = ckpt.toAbsolutePath().getParent().getFileName();
+        if (folder == null) return null;
+        String n = folder.toString();
+        return n.startsWith("F5TTS") && Files.isRegularFile(Presets.home().resolve("conf").resolve(n + ".yaml")) ? n : null;
     }
 
     private static JsonObject provenance(CheckpointInfo info, Path ckpt, String configSource, Path vocab, int vocabSize,

@@ -89,6 +89,17 @@ class ConvertTest {
     }
 
     @Test
+    void presetIsTakenFromTheFolderName() throws IOException {
+        // A released layout: F5TTS_v1_Small/model.safetensors + vocab.txt, no model.yaml. The tiny weights do
+        // not fit that preset, which is how the test sees which config was used.
+        Path dir = Files.createDirectories(tmp.resolve("F5TTS_v1_Small"));
+        Path ckpt = Files.copy(GOLDEN.resolve("model.safetensors"), dir.resolve("model.safetensors"));
+        Files.copy(GOLDEN.resolve("vocab.txt"), dir.resolve("vocab.txt"));
+        assertThatThrownBy(() -> Converter.convert(request(ckpt, Weights.EMA, null, null))).isInstanceOf(F5jException.class)
+                .hasMessageContaining("does not fit preset F5TTS_v1_Small (from the checkpoint's folder name)");
+    }
+
+    @Test
     void vocabOfAnotherSizeIsNamed() throws IOException {
         Path vocab = Files.writeString(tmp.resolve("vocab.txt"), " \na\nb\n");
         Converter.Request r = new Converter.Request(GOLDEN.resolve("model_2.pt"), null, null, vocab, Weights.EMA, null,

@@ -134,6 +134,14 @@ class TorchCheckpointTest {
     }
 
     @Test
+    void malformedPickleIsNamed() throws IOException {
+        byte[] cut = new TorchZip.Pickle().emptyOrderedDict().mark().str("w").end();
+        Path f = new TorchZip("m").pickle(Arrays.copyOf(cut, cut.length - 3)).write(tmp.resolve("m.pt"));
+        assertThatThrownBy(() -> TorchCheckpoint.open(f)).isInstanceOf(F5jException.class)
+                .hasMessageStartingWith(f + ": malformed data.pkl (");
+    }
+
+    @Test
     void notAStateDictIsNamed() throws IOException {
         byte[] pkl = new TorchZip.Pickle().str("just a string").end();
         Path f = new TorchZip("s").pickle(pkl).write(tmp.resolve("s.pt"));
