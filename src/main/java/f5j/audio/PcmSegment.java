@@ -22,6 +22,7 @@ public final class PcmSegment {
     private final int channels;
     private final int frameRate;
     private final int sampleWidth;
+    private long[] squarePrefix; // lazily built by sumSquares
 
     public PcmSegment(int[] data, int channels, int frameRate, int sampleWidth) {
         if (data.length % channels != 0) throw new IllegalArgumentException("not a whole number of frames");
@@ -55,6 +56,25 @@ public final class PcmSegment {
 
     /** {@code seg[startMs:endMs]} (both >= 0): clipped to the length, short ends padded with zero frames. */
     public PcmSegment slice(long startMs, long endMs) {
+        int[] r = sliceFrames(startMs, endMs);
+        int[] out = new int[r[2] * channels];
+        System.arraycopy(data, r[0] * channels, out, 0, (r[1] - r[0]) * channels);
+        return new PcmSegment(out, channels, frameRate, sampleWidth);
+    }
+
+    /** {@code seg[startMs:endMs].rms} without copying the slice. */
+    public long sliceRms(long startMs, long endMs) {
+        int[] r = sliceFrames(startMs, endMs);
+        if (r[2] == 0) return 0;
+        return (long) Math.sqrt(sumSquares(r[0] * channels, r[1] * channels) / ((double) r[2] * channels));
+    }
+
+    /**
+     * The frames of {@code seg[startMs:endMs]}: {from, to, total} with [from, to) taken from the data and
+     * {@code total - (to - from)} zero frames after them. pydub pads with copies of a zeroed first frame,
+     * so nothing is padded onto an empty slice.
+     */
+    private int[] sliceFrames(long startMs, long endMs) {
         long len = lengthMs();
         long s = Math.min(startMs, len), e = Math.min(endMs, len);
         long startFrame = (long) frameCount(s), endFrame = (long) frameCount(e);
@@ -62,22 +82,36 @@ public final class PcmSegment {
         int from = (int) Math.min(startFrame, n), to = (int) Math.max(from, Math.min(endFrame, n));
         int have = to - from;
         long missing = (endFrame - startFrame) - have;
-        // pydub pads with copies of a zeroed first frame, so nothing is padded onto an empty slice
         int total = have > 0 && missing > 0 ? have + (int) missing : have;
-        int[] out = new int[total * channels];
-        System.arraycopy(data, from * channels, out, 0, have * channels);
-        return new PcmSegment(out, channels, frameRate, sampleWidth);
+        return new int[] {from, to, total};
     }
 
     /** {@code audioop.rms}: over all samples of all channels, truncated to an integer. */
     public long rms() {
         if (data.length == 0) return 0;
+        return (long) Math.sqrt(sumSquares(0, data.length) / data.length);
+    }
+
+    /**
+     * Sum of squares of samples [a, b), as audioop adds them in double. For widths up to 16 bits every
+     * partial sum is an integer below 2^53, so exact long prefix sums give the same value without rescanning.
+     */
+    private double sumSquares(int a, int b) {
+        if (sampleWidth <= 2) {
+            long[] p = squarePrefix;
+            if (p == null) {
+                p = new long[data.length + 1];
+                for (int i = 0; i < data.length; i++) p[i + 1] = p[i] + (long) data[i] * data[i];
+                squarePrefix = p;
+            }
+            return (double) (p[b] - p[a]);
+        }
         double sum = 0;
-        for (int v : data) {
-            double d = v;
+        for (int i = a; i < b; i++) {
+            double d = data[i];
             sum += d * d;
         }
-        return (long) Math.sqrt(sum / data.length);
+        return sum;
     }
 
     public double maxPossibleAmplitude() { return Math.pow(2, sampleWidth * 8) / 2; }

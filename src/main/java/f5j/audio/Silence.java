@@ -16,10 +16,10 @@ public final class Silence {
         long last = len - minSilenceMs;
         List<Long> starts = new ArrayList<>();
         for (long i = 0; i <= last; i += seekStep) {
-            if (seg.slice(i, i + minSilenceMs).rms() <= thresh) starts.add(i);
+            if (seg.sliceRms(i, i + minSilenceMs) <= thresh) starts.add(i);
         }
         // the last window is always tried, even off the seek grid
-        if (last % seekStep != 0 && seg.slice(last, last + minSilenceMs).rms() <= thresh) starts.add(last);
+        if (last % seekStep != 0 && seg.sliceRms(last, last + minSilenceMs) <= thresh) starts.add(last);
         if (starts.isEmpty()) return ranges;
         long prev = starts.get(0), rangeStart = prev;
         for (int k = 1; k < starts.size(); k++) {
