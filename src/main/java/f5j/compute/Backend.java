@@ -51,6 +51,9 @@ public interface Backend {
     void attention(float[] q, float[] k, float[] v, int batch, int len, int heads, int dh, float[] keyMask,
                    float[] out);
 
-    /** The backend running on the host with the plain kernels. */
-    static Backend cpu() { return CpuBackend.INSTANCE; }
+    /** The fast host backend: Vector API kernels on all cores ({@link SimdBackend}). */
+    static Backend cpu() { return SimdBackend.INSTANCE; }
+
+    /** The plain {@link Kernels} on one host thread: the TornadoVM code path, run on the CPU. */
+    static Backend reference() { return CpuBackend.INSTANCE; }
 }

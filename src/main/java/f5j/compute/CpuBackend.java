@@ -1,10 +1,16 @@
 package f5j.compute;
 
-/** Runs the {@link Kernels} on the host, one thread. */
-public final class CpuBackend implements Backend {
+/**
+ * The reference backend: runs the plain {@link Kernels} on the host, one thread — the same code TornadoVM
+ * compiles, so it keeps that path testable. {@link SimdBackend} (the default "cpu") extends it and
+ * overrides the hot operations; operations added here are inherited there.
+ */
+public class CpuBackend implements Backend {
     static final CpuBackend INSTANCE = new CpuBackend();
 
-    @Override public String name() { return "cpu"; }
+    CpuBackend() {}
+
+    @Override public String name() { return "reference"; }
 
     @Override
     public void linear(float[] x, int rows, int in, float[] w, float[] b, int out, float[] y) {
