@@ -51,6 +51,18 @@ public interface Backend {
     void attention(float[] q, float[] k, float[] v, int batch, int len, int heads, int dh, float[] keyMask,
                    float[] out);
 
+    // ---- audio/Vocos ----
+
+    /** y[r, i] = x[r, i] * g[i]: a per-channel scale over the last axis (ConvNeXt layer scale). */
+    void scaleLast(float[] x, int rows, int dim, float[] g, float[] y);
+
+    /**
+     * Vocos' ISTFT head: each row of x holds {@code bins} log-magnitudes then {@code bins} phases; writes
+     * {@code mag = min(exp(logMag), maxMag)}, {@code re = mag cos(phase)}, {@code im = mag sin(phase)}
+     * (rows x bins each).
+     */
+    void polarSpectrum(float[] x, int rows, int bins, float maxMag, float[] re, float[] im);
+
     /** The fast host backend: Vector API kernels on all cores ({@link SimdBackend}). */
     static Backend cpu() { return SimdBackend.INSTANCE; }
 

@@ -50,4 +50,16 @@ public class CpuBackend implements Backend {
                           float[] out) {
         Kernels.attention(q, k, v, len, heads, dh, keyMask, keyMask != null, out, 0, batch * heads * len);
     }
+
+    // ---- audio/Vocos ----
+
+    @Override
+    public void scaleLast(float[] x, int rows, int dim, float[] g, float[] y) {
+        Kernels.scaleLast(x, dim, g, y, 0, rows);
+    }
+
+    @Override
+    public void polarSpectrum(float[] x, int rows, int bins, float maxMag, float[] re, float[] im) {
+        Kernels.polarSpectrum(x, bins, maxMag, re, im, 0, rows);
+    }
 }

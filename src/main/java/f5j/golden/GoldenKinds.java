@@ -9,6 +9,8 @@ public final class GoldenKinds {
 
     static {
         // Each implemented kind registers here (one line each).
+        register(new f5j.audio.FrontendKind());
+        register(new f5j.vocoder.VocosKind());
     }
 
     private GoldenKinds() {}
