@@ -132,4 +132,16 @@ public final class SimdBackend extends CpuBackend {
                 SimdKernels.attention(q, k, v, len, heads, dh, keyMask, hasMask, out, f, t,
                         scratch(SimdKernels.attentionScratch(len, dh))));
     }
+
+    // ---- audio/Vocos: the reference kernels, split over cores ----
+
+    @Override
+    public void scaleLast(float[] x, int rows, int dim, float[] g, float[] y) {
+        Parallel.forRange(rows, 1, Math.max(1, ELEMENTWISE_GRAIN / dim), (f, t, k) -> Kernels.scaleLast(x, dim, g, y, f, t));
+    }
+
+    @Override
+    public void polarSpectrum(float[] x, int rows, int bins, float maxMag, float[] re, float[] im) {
+        Parallel.forRange(rows, 1, Math.max(1, 4096 / bins), (f, t, k) -> Kernels.polarSpectrum(x, bins, maxMag, re, im, f, t));
+    }
 }
