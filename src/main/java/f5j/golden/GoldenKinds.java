@@ -11,6 +11,9 @@ public final class GoldenKinds {
         // Each implemented kind registers here (one line each).
         register(new f5j.audio.FrontendKind());
         register(new f5j.vocoder.VocosKind());
+        register(new f5j.dit.DitForwardKind());
+        register(new f5j.sampler.CfmSampleKind());
+        register(new f5j.sampler.RngKind());
     }
 
     private GoldenKinds() {}
