@@ -4,6 +4,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 /**
  * A fixed pool of worker threads (one per core, the caller being one of them) that splits an index range
@@ -11,7 +13,7 @@ import java.util.concurrent.ExecutionException;
  * The thread count is {@code -Df5j.threads=N} or the number of available processors.
  */
 public final class Parallel {
-    /** A kernel call over [from, to); {@code worker} in [0, threads()) names a per-thread scratch slot. */
+    /** A kernel call over [from, to); {@code worker} in [0, threads()) is the thread running it (0: the caller). */
     @FunctionalInterface
     public interface Range {
         void run(int from, int to, int worker);
@@ -25,31 +27,43 @@ public final class Parallel {
         return t;
     });
 
+    /** Chunks per thread: enough for balance when a core is shared, few enough to keep chunk overhead low. */
+    private static final int CHUNKS_PER_THREAD = 4;
+
     private Parallel() {}
 
     public static int threads() { return THREADS; }
 
     /**
-     * Runs body over [0, n) in at most {@link #threads()} chunks whose bounds are multiples of {@code align}
-     * (except the last, which ends at n); one chunk (inline) when n is below {@code minPerChunk}.
+     * Runs body over [0, n) in chunks whose bounds are multiples of {@code align} (the last ends at n),
+     * each at least {@code minPerChunk} long where possible; inline when there is only one chunk. There are
+     * a few chunks per thread, claimed dynamically, so a thread the OS delays (other processes on a shared
+     * machine) does not hold up the rest.
      */
     public static void forRange(int n, int align, int minPerChunk, Range body) {
         int units = (n + align - 1) / align;
-        int chunks = Math.min(THREADS, Math.max(1, n / Math.max(1, minPerChunk)));
+        int chunks = Math.min(THREADS * CHUNKS_PER_THREAD, Math.max(1, n / Math.max(1, minPerChunk)));
         chunks = Math.min(chunks, units);
-        if (chunks <= 1) {
+        if (chunks <= 1 || THREADS == 1) {
             body.run(0, n, 0);
             return;
         }
-        @SuppressWarnings("unchecked")
-        Future<?>[] futures = new Future<?>[chunks - 1];
-        for (int c = 1; c < chunks; c++) {
-            int from = Math.min(n, (int) ((long) units * c / chunks) * align);
-            int to = c == chunks - 1 ? n : Math.min(n, (int) ((long) units * (c + 1) / chunks) * align);
-            int worker = c;
-            futures[c - 1] = POOL.submit(() -> body.run(from, to, worker));
+        int nChunks = chunks;
+        AtomicInteger next = new AtomicInteger();
+        IntConsumer drain = worker -> {
+            for (int c; (c = next.getAndIncrement()) < nChunks; ) {
+                int from = (int) ((long) units * c / nChunks) * align;
+                int to = c == nChunks - 1 ? n : (int) ((long) units * (c + 1) / nChunks) * align;
+                body.run(from, Math.min(n, to), worker);
+            }
+        };
+        int helpers = Math.min(THREADS - 1, nChunks - 1);
+        Future<?>[] futures = new Future<?>[helpers];
+        for (int w = 0; w < helpers; w++) {
+            int worker = w + 1;
+            futures[w] = POOL.submit(() -> drain.accept(worker));
         }
-        body.run(0, Math.min(n, (int) ((long) units / chunks) * align), 0);
+        drain.accept(0);
         for (Future<?> f : futures) {
             try {
                 f.get();

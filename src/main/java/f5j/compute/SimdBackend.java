@@ -144,4 +144,61 @@ public final class SimdBackend extends CpuBackend {
     public void polarSpectrum(float[] x, int rows, int bins, float maxMag, float[] re, float[] im) {
         Parallel.forRange(rows, 1, Math.max(1, 4096 / bins), (f, t, k) -> Kernels.polarSpectrum(x, bins, maxMag, re, im, f, t));
     }
+
+    // ---- DiT: the reference kernels, split over cores (row-wise, each O(rows x dim)) ----
+
+    private static int rowsPerChunk(int dim) { return Math.max(1, ELEMENTWISE_GRAIN / Math.max(1, dim)); }
+
+    @Override
+    public void gatherRows(float[] table, int dim, int[] ids, int rows, float[] y) {
+        Parallel.forRange(rows, 1, rowsPerChunk(dim), (f, t, k) -> Kernels.gatherRows(table, dim, ids, y, f, t));
+    }
+
+    @Override
+    public void zeroRows(float[] x, int rows, int dim, float[] keep) {
+        Parallel.forRange(rows, 1, rowsPerChunk(dim), (f, t, k) -> Kernels.zeroRows(x, dim, keep, f, t));
+    }
+
+    @Override
+    public void concatLast(float[] a, int da, float[] b, int db, boolean bZero, float[] c, int dc, int rows, float[] y) {
+        Parallel.forRange(rows, 1, rowsPerChunk(da + db + dc), (f, t, k) ->
+                Kernels.concatLast(a, da, b, db, bZero, c, dc, y, f, t));
+    }
+
+    @Override
+    public void modulate(float[] x, int batch, int len, int dim, float[] emb, int embWidth, int scaleOff, int shiftOff,
+                         float[] y) {
+        Parallel.forRange(batch * len, 1, rowsPerChunk(dim), (f, t, k) ->
+                Kernels.modulate(x, len, dim, emb, embWidth, scaleOff, shiftOff, y, f, t));
+    }
+
+    @Override
+    public void gatedAdd(float[] x, float[] y, int batch, int len, int dim, float[] emb, int embWidth, int gateOff) {
+        Parallel.forRange(batch * len, 1, rowsPerChunk(dim), (f, t, k) ->
+                Kernels.gatedAdd(x, y, len, dim, emb, embWidth, gateOff, f, t));
+    }
+
+    @Override
+    public void grn(float[] x, int batch, int len, int dim, float[] gamma, float[] beta, float[] nx, float[] y) {
+        Kernels.grnScale(x, len, dim, nx, 0, batch); // a column reduction per batch item: kept on one thread
+        Parallel.forRange(batch * len, 1, rowsPerChunk(dim), (f, t, k) ->
+                Kernels.grnApply(x, len, dim, nx, gamma, beta, y, f, t));
+    }
+
+    @Override
+    public void addCosSin(float[] x, int batch, int len, int half, float[] cos, float[] sin, int[] validLen) {
+        Parallel.forRange(batch * len, 1, rowsPerChunk(2 * half), (f, t, k) ->
+                Kernels.addCosSin(x, len, half, cos, sin, validLen, f, t));
+    }
+
+    @Override
+    public void rotary(float[] x, int batch, int len, int heads, int dh, int ropeHeads, float[] cos, float[] sin) {
+        Parallel.forRange(batch * len, 1, rowsPerChunk(heads * dh), (f, t, k) ->
+                Kernels.rotary(x, len, heads, dh, ropeHeads, cos, sin, f, t));
+    }
+
+    @Override
+    public void addScaled(float[] a, float[] b, float s, int n, float[] y) {
+        Parallel.forRange(n, SimdKernels.L, ELEMENTWISE_GRAIN, (f, t, k) -> Kernels.addScaled(a, b, s, y, f, t));
+    }
 }

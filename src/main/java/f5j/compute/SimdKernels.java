@@ -478,18 +478,24 @@ public final class SimdKernels {
     public static void conv1d(float[] x, int len, int cin, float[] wp, float[] b, boolean hasBias, int cout, int k,
                               int groups, int pad, float[] y, int posFrom, int posTo) {
         int cinG = cin / groups, coutG = cout / groups;
-        int p = posFrom;
-        while (p < posTo) {
-            int bi = p / len, t = p % len;
-            int n = Math.min(4, Math.min(posTo - p, len - t)); // a tile stays within one batch item
-            int xb = bi * len * cin;
-            for (int g = 0; g < groups; g++) {
-                for (int oc0 = 0; oc0 < coutG; oc0 += 4 * L) {
-                    int nv = Math.min(4, (coutG - oc0) / L);
-                    convTile(x, xb, len, cin, cinG, wp, b, hasBias, cout, coutG, k, pad, y, p, t, n, g, oc0, nv);
+        // group-major so one group's packed weights (cinG x k x coutG) stay in cache across the positions
+        for (int g = 0; g < groups; g++) {
+            for (int oc0 = 0; oc0 < coutG; oc0 += 4 * L) {
+                int nv = Math.min(4, (coutG - oc0) / L);
+                int p = posFrom;
+                while (p < posTo) {
+                    int bi = p / len, t = p % len;
+                    int n = Math.min(4, Math.min(posTo - p, len - t)); // a tile stays within one batch item
+                    int xb = bi * len * cin;
+                    if (n == 4 && nv == 4 && t >= pad && t + 3 + k - 1 - pad < len) {
+                        convTileInterior(x, xb + (t - pad) * cin + g * cinG, cin, cinG, wp, b, hasBias, cout, coutG, k,
+                                y, p * cout + g * coutG + oc0, g, oc0);
+                    } else {
+                        convTile(x, xb, len, cin, cinG, wp, b, hasBias, cout, coutG, k, pad, y, p, t, n, g, oc0, nv);
+                    }
+                    p += n;
                 }
             }
-            p += n;
         }
     }
 
@@ -535,6 +541,39 @@ public final class SimdKernels {
         if (n > 1) storeConvRow(y, b, hasBias, oc, (p + 1) * cout + oc, nv, a10, a11, a12, a13);
         if (n > 2) storeConvRow(y, b, hasBias, oc, (p + 2) * cout + oc, nv, a20, a21, a22, a23);
         if (n > 3) storeConvRow(y, b, hasBias, oc, (p + 3) * cout + oc, nv, a30, a31, a32, a33);
+    }
+
+    /**
+     * A full 4 x 4-vector tile whose taps all fall inside the sequence: no padding checks in the inner
+     * loop. x0 is the input offset of the first row's first tap (group channel 0), yo the output offset.
+     */
+    private static void convTileInterior(float[] x, int x0, int cin, int cinG, float[] wp, float[] b, boolean hasBias,
+                                         int cout, int coutG, int k, float[] y, int yo, int g, int oc0) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a10 = z, a11 = z, a12 = z, a13 = z;
+        FloatVector a20 = z, a21 = z, a22 = z, a23 = z, a30 = z, a31 = z, a32 = z, a33 = z;
+        for (int j = 0; j < k; j++) {
+            int wj = ((g * k + j) * cinG) * coutG + oc0;
+            int r0 = x0 + j * cin, r1 = r0 + cin, r2 = r1 + cin, r3 = r2 + cin;
+            for (int ic = 0; ic < cinG; ic++) {
+                int wo = wj + ic * coutG;
+                FloatVector w0 = FloatVector.fromArray(S, wp, wo), w1 = FloatVector.fromArray(S, wp, wo + L);
+                FloatVector w2 = FloatVector.fromArray(S, wp, wo + 2 * L), w3 = FloatVector.fromArray(S, wp, wo + 3 * L);
+                FloatVector a = FloatVector.broadcast(S, x[r0 + ic]);
+                a00 = w0.fma(a, a00); a01 = w1.fma(a, a01); a02 = w2.fma(a, a02); a03 = w3.fma(a, a03);
+                a = FloatVector.broadcast(S, x[r1 + ic]);
+                a10 = w0.fma(a, a10); a11 = w1.fma(a, a11); a12 = w2.fma(a, a12); a13 = w3.fma(a, a13);
+                a = FloatVector.broadcast(S, x[r2 + ic]);
+                a20 = w0.fma(a, a20); a21 = w1.fma(a, a21); a22 = w2.fma(a, a22); a23 = w3.fma(a, a23);
+                a = FloatVector.broadcast(S, x[r3 + ic]);
+                a30 = w0.fma(a, a30); a31 = w1.fma(a, a31); a32 = w2.fma(a, a32); a33 = w3.fma(a, a33);
+            }
+        }
+        int oc = g * coutG + oc0;
+        storeConvRow(y, b, hasBias, oc, yo, 4, a00, a01, a02, a03);
+        storeConvRow(y, b, hasBias, oc, yo + cout, 4, a10, a11, a12, a13);
+        storeConvRow(y, b, hasBias, oc, yo + 2 * cout, 4, a20, a21, a22, a23);
+        storeConvRow(y, b, hasBias, oc, yo + 3 * cout, 4, a30, a31, a32, a33);
     }
 
     private static int rowOff(int xb, int s, int len, int cin, int c0) {

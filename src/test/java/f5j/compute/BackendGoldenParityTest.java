@@ -17,7 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * kernels (the TornadoVM code path); every recorded tensor must be within the goldens' tolerance on both.
  */
 class BackendGoldenParityTest {
-    private static final List<String> FILES = List.of("vocos-tiny/golden.safetensors");
+    private static final List<String> FILES = List.of("vocos-tiny/golden.safetensors",
+            "f5tts-tiny-v1/forward_cfg.safetensors", "f5tts-tiny-v0/forward_masked.safetensors",
+            "f5tts-tiny-v1/sample_euler_nfe8_cfg2.safetensors");
 
     private static void verifyOn(Backend backend) {
         List<Path> files = FILES.stream().map(Goldens::file).toList();

@@ -135,4 +135,40 @@ class SimdBackendTest {
             assertClose("conv1d no bias " + java.util.Arrays.toString(s), a, r);
         }
     }
+
+    @Test
+    void rowOpsSplitAcrossThreadsMatchReference() {
+        int batch = 2, len = 300, heads = 4, dh = 64, dim = heads * dh, rows = batch * len;
+        float[] x = rand(rows * dim, 1f), y = rand(rows * dim, 1f), emb = rand(batch * 6 * dim, 1f);
+        float[] a = new float[rows * dim], r = new float[rows * dim];
+        fast.modulate(x, batch, len, dim, emb, 6 * dim, dim, 0, a);
+        ref.modulate(x, batch, len, dim, emb, 6 * dim, dim, 0, r);
+        assertClose("modulate", a, r);
+        a = x.clone();
+        r = x.clone();
+        fast.gatedAdd(a, y, batch, len, dim, emb, 6 * dim, 2 * dim);
+        ref.gatedAdd(r, y, batch, len, dim, emb, 6 * dim, 2 * dim);
+        assertClose("gatedAdd", a, r);
+        float[] cos = rand(len * dh / 2, 1f), sin = rand(len * dh / 2, 1f);
+        a = x.clone();
+        r = x.clone();
+        fast.rotary(a, batch, len, heads, dh, 3, cos, sin);
+        ref.rotary(r, batch, len, heads, dh, 3, cos, sin);
+        assertClose("rotary", a, r);
+        float[] keep = new float[rows];
+        for (int i = 0; i < rows; i++) keep[i] = i % 3 == 0 ? 0f : 1f;
+        a = x.clone();
+        r = x.clone();
+        fast.zeroRows(a, rows, dim, keep);
+        ref.zeroRows(r, rows, dim, keep);
+        assertClose("zeroRows", a, r);
+        float[] ca = new float[rows * (2 * dim + 100)], cr = new float[ca.length], c = rand(rows * 100, 1f);
+        fast.concatLast(x, dim, y, dim, false, c, 100, rows, ca);
+        ref.concatLast(x, dim, y, dim, false, c, 100, rows, cr);
+        assertClose("concatLast", ca, cr);
+        float[] nxA = new float[batch * dim], nxR = new float[batch * dim], g = rand(dim, 1f), be = rand(dim, 1f);
+        fast.grn(x, batch, len, dim, g, be, nxA, a);
+        ref.grn(x, batch, len, dim, g, be, nxR, r);
+        assertClose("grn", a, r);
+    }
 }
