@@ -7,6 +7,13 @@ decoder with random weights: one CFG-packed DiT forward (batch 1 in, conditional
 spectrogram of the matching audio. Prints a table and, last, one JSON line with the keys f5j prints.
 
     python3 tools/bench_pytorch.py --preset F5TTS_v1_Base --frames 1000 --threads 2 --repeat 3
+
+Debian's python3-torch does its matrix products through whatever libblas.so.3 resolves to; with only
+libblas3 (netlib reference BLAS) installed that runs at ~1.5 GFLOP/s. To time it with OpenBLAS without
+installing anything, unpack libopenblas0-pthread's .deb and put its directory first:
+    dpkg-deb -x libopenblas0-pthread_*.deb /tmp/openblas
+    LD_LIBRARY_PATH=/tmp/openblas/usr/lib/x86_64-linux-gnu/openblas-pthread python3 tools/bench_pytorch.py
+The JSON line names the BLAS library that was loaded.
 """
 import argparse
 import json
@@ -201,6 +208,13 @@ def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def blas_library():
+    """The BLAS shared object torch actually loaded (Debian's torch calls whatever libblas.so.3 resolves to)."""
+    with open("/proc/self/maps") as f:
+        libs = {line.split()[-1] for line in f if "blas" in line.lower() and "/" in line}
+    return ", ".join(sorted(os.path.basename(x) if "openblas" in x else x for x in libs)) or "none found"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--preset", default="F5TTS_v1_Base", choices=sorted(PRESETS))
@@ -234,7 +248,7 @@ def main():
         mel_s, _ = timed(lambda: melspec(wav).clamp(min=1e-5).log(), args.repeat)
 
     flops = dit_flops(arch, n)
-    res = dict(impl="pytorch " + torch.__version__, preset=args.preset, frames=n, threads=args.threads,
+    res = dict(impl="pytorch " + torch.__version__, blas=blas_library(), preset=args.preset, frames=n, threads=args.threads,
                repeat=args.repeat, dit_forward_s=round(dit_s, 4), dit_forward_all_s=[round(v, 4) for v in dit_all],
                gflops=round(flops / dit_s / 1e9, 1), dit_tflop=round(flops / 1e12, 4),
                vocos_decode_s=round(voc_s, 4), vocos_all_s=[round(v, 4) for v in voc_all], mel_s=round(mel_s, 4),

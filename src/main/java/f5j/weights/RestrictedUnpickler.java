@@ -41,8 +41,9 @@ final class RestrictedUnpickler extends Unpickler {
             return load(new ByteArrayInputStream(pickle));
         } catch (F5jException e) {
             throw e;
-        } catch (IOException | PickleException | ClassCastException | IndexOutOfBoundsException e) {
-            throw new F5jException(owner.path() + ": malformed data.pkl (" + e.getMessage() + ")");
+        } catch (IOException | RuntimeException e) {
+            // Wrong types where the torch layout has fixed ones, a truncated stream, an unknown opcode, ...
+            throw new F5jException(owner.path() + ": malformed data.pkl (" + e + ")");
         } finally {
             close();
         }
@@ -63,7 +64,13 @@ final class RestrictedUnpickler extends Unpickler {
                 String module = PickleUtils.readline(input), name = PickleUtils.readline(input);
                 throw refused(module, name);
             }
+            // Dicts keep insertion order, as in Python (the library's own SETITEMS goes through a HashMap).
             case Opcodes.EMPTY_DICT -> stack.add(new LinkedHashMap<>());
+            case Opcodes.SETITEMS -> {
+                List<Object> kv = stack.pop_all_since_marker();
+                @SuppressWarnings("unchecked") Map<Object, Object> target = (Map<Object, Object>) stack.peek();
+                for (int i = 0; i + 1 < kv.size(); i += 2) target.put(kv.get(i), kv.get(i + 1));
+            }
             case Opcodes.BUILD -> {
                 // torch.save sets an OrderedDict's `_metadata` attribute (module versions) this way; attributes
                 // carry no weights, so the state is dropped. Anything else being BUILT is not a state dict.

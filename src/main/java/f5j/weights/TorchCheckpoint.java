@@ -128,9 +128,11 @@ public final class TorchCheckpoint {
 
     /** A storage named in data.pkl: ARCHIVE/data/KEY holding {@code numel} elements of {@code dtype}. */
     record Storage(TorchCheckpoint owner, String key, DType dtype, long numel) {
+        String entry() { return owner.archive + "data/" + key; }
+
         MemorySegment bytes() {
             Path path = owner.path;
-            String entry = owner.archive + "data/" + key;
+            String entry = entry();
             ZipIndex.Entry e = owner.zip.get(entry);
             if (e == null) throw new F5jException(path + ": storage " + key + " is missing (no zip entry " + entry + ")");
             MemorySegment seg = owner.zip.data(e);
@@ -146,6 +148,9 @@ public final class TorchCheckpoint {
     /** A tensor as data.pkl describes it: a strided view of a storage. Nothing is read until {@link #load}. */
     public record TensorRef(Storage storage, long offset, long[] shape, long[] stride) {
         public DType dtype() { return storage.dtype; }
+
+        /** The zip entry holding the storage ({@code ARCHIVE/data/KEY}). */
+        public String storageEntry() { return storage.entry(); }
 
         public long numel() {
             long n = 1;
