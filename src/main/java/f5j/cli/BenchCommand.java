@@ -7,6 +7,11 @@ import f5j.bench.RandomWeights;
 import f5j.compute.Backend;
 import f5j.config.ModelConfig;
 import f5j.config.Presets;
+import f5j.infer.Reference;
+import f5j.infer.SynthSettings;
+import f5j.infer.Synthesizer;
+import f5j.text.Vocab;
+import f5j.vocoder.Vocos;
 import f5j.util.F5jException;
 import f5j.vocoder.VocosConfig;
 import f5j.weights.Checkpoints;
@@ -18,6 +23,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -43,6 +49,14 @@ final class BenchCommand implements Callable<Integer> {
     String vocosPreset;
     @Option(names = "--no-vocos", description = "skip the Vocos decode") boolean noVocos;
     @Option(names = "--profile", description = "time every backend operation of the DiT forward") boolean profile;
+    @Option(names = "--ref-audio", paramLabel = "WAV", description = "with --model: also time a whole synthesis from this reference")
+    Path refAudio;
+    @Option(names = "--ref-text", defaultValue = "", description = "transcript of --ref-audio") String refText;
+    @Option(names = "--text", defaultValue = "The quick brown fox jumps over the lazy dog, and then it runs far away.",
+            description = "text to synthesise for the whole-synthesis timing") String text;
+    @Option(names = "--vocoder", paramLabel = "DIR", description = "Vocos folder for the whole synthesis (default: random weights of --vocos-preset)")
+    Path vocoder;
+    @Option(names = "--nfe", defaultValue = "32", description = "ODE steps of the whole synthesis (default ${DEFAULT-VALUE})") int nfe;
 
     @Override
     public Integer call() {
@@ -68,9 +82,32 @@ final class BenchCommand implements Callable<Integer> {
         OpProfile prof = profile ? new OpProfile(be) : null;
         Map<String, Object> res = Bench.run(new Bench.Setup(label, mc.arch(), sd, vc, vw, mc.melSpec(), be, frames,
                 repeat, seed, prof));
+        if (refAudio != null) {
+            if (model == null) throw new F5jException("--ref-audio: the whole-synthesis timing needs --model");
+            synth(mc, sd, be, res);
+        }
         System.out.print(Bench.table(res));
         System.out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(res));
         return 0;
+    }
+
+    /** One whole synthesis (reference preprocessing, chunking, ODE solve, Vocos), timed after a warm-up run. */
+    private void synth(ModelConfig mc, Map<String, RawTensor> sd, Backend be, Map<String, Object> res) {
+        VocosConfig vc = VocosConfig.load(Presets.path(vocosPreset));
+        Vocos vocos = vocoder != null ? Vocos.load(vocoder, be) : Vocos.fromStateDict(RandomWeights.vocos(vc, seed + 1), vc, be);
+        Synthesizer synth = new Synthesizer(mc, sd, Vocab.load(model.resolve("vocab.txt")), vocos, be);
+        Reference ref = Reference.load(refAudio, refText, m -> { });
+        SynthSettings settings = SynthSettings.defaults().withNfe(nfe);
+        List<String> chunks = Synthesizer.chunkText(ref, text, settings.speed());
+        synth.synthesize(ref, chunks, i -> seed + i, settings, Synthesizer.Listener.NONE); // warm-up
+        long t0 = System.nanoTime();
+        Synthesizer.Result r = synth.synthesize(ref, chunks, i -> seed + i, settings, Synthesizer.Listener.NONE);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        res.put("synth_s", Math.round(seconds * 1e4) / 1e4);
+        res.put("synth_audio_s", Math.round(r.seconds() * 1e4) / 1e4);
+        res.put("synth_nfe", nfe);
+        res.put("synth_rtf", Math.round(seconds / r.seconds() * 1e4) / 1e4);
+        res.put("peak_rss_mb", Math.round(Bench.peakRssMb() * 10) / 10.0);
     }
 
     private static Path weightsFile(Path dir) {
