@@ -13,6 +13,7 @@ import f5j.vocoder.VocosConfig;
 import f5j.weights.RawTensor;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -25,7 +26,8 @@ import java.util.SplittableRandom;
 /**
  * Times the pieces of synthesis with the shapes of a real run: one CFG-packed DiT forward (batch 1 in,
  * conditional and unconditional rows out), a Vocos decode and a mel spectrogram, each over
- * {@code frames} mel frames. Results are medians over repeats after one warm-up run.
+ * {@code frames} mel frames. Results are medians over repeats after one warm-up run; the process CPU time
+ * of each run is reported too, because on a shared machine wall time depends on the other load.
  */
 public final class Bench {
     /** What to run. {@code profileBackend}, when set, is the profiled wrapper the DiT was loaded with. */
@@ -65,12 +67,14 @@ public final class Bench {
         long[][] text = new long[1][Math.max(1, n / 4)]; // ~4 frames per token, as in real prompts
         for (int i = 0; i < text[0].length; i++) text[0][i] = rnd.nextInt(dit.textNumEmbeds());
         float[] time = {0.5f};
+        double[] ditCpu = new double[s.repeat()];
         double[] ditTimes = time(s.repeat(), () -> dit.forward(x, cond, text, time, null, false, false, true, Trace.OFF),
-                s.profile());
+                s.profile(), ditCpu);
         double ditS = median(ditTimes);
         double flops = ditFlops(s.arch(), mel, n);
         res.put("dit_forward_s", round(ditS, 4));
         res.put("dit_forward_all_s", Arrays.stream(ditTimes).map(v -> round(v, 4)).boxed().toList());
+        res.put("dit_forward_cpu_s", round(median(ditCpu), 4));
         res.put("gflops", round(flops / ditS / 1e9, 1));
         res.put("dit_tflop", round(flops / 1e12, 4));
         if (s.profile() != null) {
@@ -89,28 +93,38 @@ public final class Bench {
             Vocos vocos = Vocos.fromStateDict(s.vocosWeights(), s.vocosConfig(), s.backend());
             Tensor feats = new Tensor(gaussian(rnd, s.vocosConfig().inputChannels() * n), 1,
                     s.vocosConfig().inputChannels(), n);
-            double[] vt = time(s.repeat(), () -> vocos.decode(feats, Trace.OFF), null);
+            double[] vCpu = new double[s.repeat()];
+            double[] vt = time(s.repeat(), () -> vocos.decode(feats, Trace.OFF), null, vCpu);
             res.put("vocos_decode_s", round(median(vt), 4));
             res.put("vocos_all_s", Arrays.stream(vt).map(v -> round(v, 4)).boxed().toList());
+            res.put("vocos_decode_cpu_s", round(median(vCpu), 4));
         }
         MelSpectrogram ms = new MelSpectrogram(s.mel());
         float[] wav = new float[(n - 1) * s.mel().hopLength()];
         for (int i = 0; i < wav.length; i++) wav[i] = (float) (rnd.nextDouble() * 2 - 1) * 0.3f;
-        res.put("mel_s", round(median(time(s.repeat(), () -> ms.compute(wav), null)), 4));
+        res.put("mel_s", round(median(time(s.repeat(), () -> ms.compute(wav), null, null)), 4));
         res.put("peak_rss_mb", round(peakRssMb(), 1));
         return res;
     }
 
-    private static double[] time(int repeat, Runnable r, OpProfile profile) {
+    /** Wall seconds of each timed run; the process CPU seconds of each go to {@code cpu} when not null. */
+    private static double[] time(int repeat, Runnable r, OpProfile profile, double[] cpu) {
         r.run(); // warm-up: JIT, scratch buffers
         if (profile != null) profile.reset();
         double[] t = new double[repeat];
         for (int i = 0; i < repeat; i++) {
-            long t0 = System.nanoTime();
+            long c0 = processCpuNanos(), t0 = System.nanoTime();
             r.run();
             t[i] = (System.nanoTime() - t0) / 1e9;
+            if (cpu != null) cpu[i] = (processCpuNanos() - c0) / 1e9;
         }
         return t;
+    }
+
+    /** CPU time of the whole process (all threads, JIT and GC included), in ns. */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0L;
     }
 
     static double median(double[] v) {
