@@ -238,28 +238,41 @@ public final class SimdKernels {
         int q3 = base + (i0 + Math.min(3, nq - 1)) * width, q4 = base + (i0 + Math.min(4, nq - 1)) * width;
         int q5 = base + (i0 + Math.min(5, nq - 1)) * width, q6 = base + (i0 + Math.min(6, nq - 1)) * width;
         int q7 = base + (i0 + Math.min(7, nq - 1)) * width;
-        for (int j = 0; j < BK; j += L) {
-            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+        // two key vectors per step: 16 accumulators, 2 loads + 8 broadcasts per 16 FMAs (BK is a multiple of 2L)
+        for (int j = 0; j < BK; j += 2 * L) {
+            FloatVector z = FloatVector.zero(S);
+            FloatVector s0 = z, s1 = z, s2 = z, s3 = z, s4 = z, s5 = z, s6 = z, s7 = z;
+            FloatVector u0 = z, u1 = z, u2 = z, u3 = z, u4 = z, u5 = z, u6 = z, u7 = z;
             int ko = kT + j0 + j;
             for (int d = 0; d < dh; d++) {
-                FloatVector kv = FloatVector.fromArray(S, sc, ko + d * lenP);
-                s0 = kv.fma(FloatVector.broadcast(S, q[q0 + d]), s0);
-                s1 = kv.fma(FloatVector.broadcast(S, q[q1 + d]), s1);
-                s2 = kv.fma(FloatVector.broadcast(S, q[q2 + d]), s2);
-                s3 = kv.fma(FloatVector.broadcast(S, q[q3 + d]), s3);
-                s4 = kv.fma(FloatVector.broadcast(S, q[q4 + d]), s4);
-                s5 = kv.fma(FloatVector.broadcast(S, q[q5 + d]), s5);
-                s6 = kv.fma(FloatVector.broadcast(S, q[q6 + d]), s6);
-                s7 = kv.fma(FloatVector.broadcast(S, q[q7 + d]), s7);
+                int kd = ko + d * lenP;
+                FloatVector kv = FloatVector.fromArray(S, sc, kd), kw = FloatVector.fromArray(S, sc, kd + L);
+                FloatVector a = FloatVector.broadcast(S, q[q0 + d]);
+                s0 = kv.fma(a, s0); u0 = kw.fma(a, u0);
+                a = FloatVector.broadcast(S, q[q1 + d]);
+                s1 = kv.fma(a, s1); u1 = kw.fma(a, u1);
+                a = FloatVector.broadcast(S, q[q2 + d]);
+                s2 = kv.fma(a, s2); u2 = kw.fma(a, u2);
+                a = FloatVector.broadcast(S, q[q3 + d]);
+                s3 = kv.fma(a, s3); u3 = kw.fma(a, u3);
+                a = FloatVector.broadcast(S, q[q4 + d]);
+                s4 = kv.fma(a, s4); u4 = kw.fma(a, u4);
+                a = FloatVector.broadcast(S, q[q5 + d]);
+                s5 = kv.fma(a, s5); u5 = kw.fma(a, u5);
+                a = FloatVector.broadcast(S, q[q6 + d]);
+                s6 = kv.fma(a, s6); u6 = kw.fma(a, u6);
+                a = FloatVector.broadcast(S, q[q7 + d]);
+                s7 = kv.fma(a, s7); u7 = kw.fma(a, u7);
             }
-            s0.mul(scale).intoArray(sc, st + j);
-            s1.mul(scale).intoArray(sc, st + BK + j);
-            s2.mul(scale).intoArray(sc, st + 2 * BK + j);
-            s3.mul(scale).intoArray(sc, st + 3 * BK + j);
-            s4.mul(scale).intoArray(sc, st + 4 * BK + j);
-            s5.mul(scale).intoArray(sc, st + 5 * BK + j);
-            s6.mul(scale).intoArray(sc, st + 6 * BK + j);
-            s7.mul(scale).intoArray(sc, st + 7 * BK + j);
+            int o = st + j;
+            s0.mul(scale).intoArray(sc, o); u0.mul(scale).intoArray(sc, o + L);
+            s1.mul(scale).intoArray(sc, o + BK); u1.mul(scale).intoArray(sc, o + BK + L);
+            s2.mul(scale).intoArray(sc, o + 2 * BK); u2.mul(scale).intoArray(sc, o + 2 * BK + L);
+            s3.mul(scale).intoArray(sc, o + 3 * BK); u3.mul(scale).intoArray(sc, o + 3 * BK + L);
+            s4.mul(scale).intoArray(sc, o + 4 * BK); u4.mul(scale).intoArray(sc, o + 4 * BK + L);
+            s5.mul(scale).intoArray(sc, o + 5 * BK); u5.mul(scale).intoArray(sc, o + 5 * BK + L);
+            s6.mul(scale).intoArray(sc, o + 6 * BK); u6.mul(scale).intoArray(sc, o + 6 * BK + L);
+            s7.mul(scale).intoArray(sc, o + 7 * BK); u7.mul(scale).intoArray(sc, o + 7 * BK + L);
         }
     }
 
@@ -298,6 +311,10 @@ public final class SimdKernels {
 
     /** acc[i, :] += sum_j p[i, j] * v[j, :], four query rows at a time. */
     private static void accumulatePV(float[] sc, int st, int nq, int nk, int vo, int dh, int acc) {
+        if (dh % (4 * L) == 0) {
+            accumulatePV4(sc, st, nq, nk, vo, dh, acc);
+            return;
+        }
         for (int i = 0; i < nq; i += 4) {
             int n = Math.min(4, nq - i);
             for (int d = 0; d < dh; d += 2 * L) {
@@ -330,6 +347,44 @@ public final class SimdKernels {
                 a10.intoArray(sc, acc + (i + r1) * dh + d);
                 if (two) a01.intoArray(sc, acc + i * dh + d + L);
                 a00.intoArray(sc, acc + i * dh + d);
+            }
+        }
+    }
+
+    /** {@link #accumulatePV} for dh a multiple of 4L: 4 rows x 4 vectors, 4 loads + 4 broadcasts per 16 FMAs. */
+    private static void accumulatePV4(float[] sc, int st, int nq, int nk, int vo, int dh, int acc) {
+        for (int i = 0; i < nq; i += 4) {
+            int n = Math.min(4, nq - i);
+            int r1 = Math.min(1, n - 1), r2 = Math.min(2, n - 1), r3 = Math.min(3, n - 1);
+            int p0 = st + i * BK, p1 = st + (i + r1) * BK, p2 = st + (i + r2) * BK, p3 = st + (i + r3) * BK;
+            for (int d = 0; d < dh; d += 4 * L) {
+                int o0 = acc + i * dh + d, o1 = acc + (i + r1) * dh + d, o2 = acc + (i + r2) * dh + d, o3 = acc + (i + r3) * dh + d;
+                FloatVector a00 = FloatVector.fromArray(S, sc, o0), a01 = FloatVector.fromArray(S, sc, o0 + L),
+                        a02 = FloatVector.fromArray(S, sc, o0 + 2 * L), a03 = FloatVector.fromArray(S, sc, o0 + 3 * L);
+                FloatVector a10 = FloatVector.fromArray(S, sc, o1), a11 = FloatVector.fromArray(S, sc, o1 + L),
+                        a12 = FloatVector.fromArray(S, sc, o1 + 2 * L), a13 = FloatVector.fromArray(S, sc, o1 + 3 * L);
+                FloatVector a20 = FloatVector.fromArray(S, sc, o2), a21 = FloatVector.fromArray(S, sc, o2 + L),
+                        a22 = FloatVector.fromArray(S, sc, o2 + 2 * L), a23 = FloatVector.fromArray(S, sc, o2 + 3 * L);
+                FloatVector a30 = FloatVector.fromArray(S, sc, o3), a31 = FloatVector.fromArray(S, sc, o3 + L),
+                        a32 = FloatVector.fromArray(S, sc, o3 + 2 * L), a33 = FloatVector.fromArray(S, sc, o3 + 3 * L);
+                for (int j = 0; j < nk; j++) {
+                    int vj = vo + j * dh + d;
+                    FloatVector v0 = FloatVector.fromArray(S, sc, vj), v1 = FloatVector.fromArray(S, sc, vj + L),
+                            v2 = FloatVector.fromArray(S, sc, vj + 2 * L), v3 = FloatVector.fromArray(S, sc, vj + 3 * L);
+                    FloatVector b = FloatVector.broadcast(S, sc[p0 + j]);
+                    a00 = v0.fma(b, a00); a01 = v1.fma(b, a01); a02 = v2.fma(b, a02); a03 = v3.fma(b, a03);
+                    b = FloatVector.broadcast(S, sc[p1 + j]);
+                    a10 = v0.fma(b, a10); a11 = v1.fma(b, a11); a12 = v2.fma(b, a12); a13 = v3.fma(b, a13);
+                    b = FloatVector.broadcast(S, sc[p2 + j]);
+                    a20 = v0.fma(b, a20); a21 = v1.fma(b, a21); a22 = v2.fma(b, a22); a23 = v3.fma(b, a23);
+                    b = FloatVector.broadcast(S, sc[p3 + j]);
+                    a30 = v0.fma(b, a30); a31 = v1.fma(b, a31); a32 = v2.fma(b, a32); a33 = v3.fma(b, a33);
+                }
+                // clamped duplicate rows computed the same values as their real row: store order does not matter
+                a30.intoArray(sc, o3); a31.intoArray(sc, o3 + L); a32.intoArray(sc, o3 + 2 * L); a33.intoArray(sc, o3 + 3 * L);
+                a20.intoArray(sc, o2); a21.intoArray(sc, o2 + L); a22.intoArray(sc, o2 + 2 * L); a23.intoArray(sc, o2 + 3 * L);
+                a10.intoArray(sc, o1); a11.intoArray(sc, o1 + L); a12.intoArray(sc, o1 + 2 * L); a13.intoArray(sc, o1 + 3 * L);
+                a00.intoArray(sc, o0); a01.intoArray(sc, o0 + L); a02.intoArray(sc, o0 + 2 * L); a03.intoArray(sc, o0 + 3 * L);
             }
         }
     }
