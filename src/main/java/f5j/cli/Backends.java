@@ -10,9 +10,10 @@ final class Backends {
     static Backend byName(String name) {
         return switch (name) {
             case "cpu" -> Backend.cpu();
+            case "reference" -> Backend.reference();
             case "tornado" -> throw new F5jException("--backend tornado: TornadoVM is not available in this build "
                     + "(build with -Ptornadovm and set TORNADOVM_HOME; see README)");
-            default -> throw new F5jException("--backend " + name + ": unknown backend (cpu, tornado)");
+            default -> throw new F5jException("--backend " + name + ": unknown backend (cpu, reference, tornado)");
         };
     }
 }

@@ -51,6 +51,18 @@ public interface Backend {
     void attention(float[] q, float[] k, float[] v, int batch, int len, int heads, int dh, float[] keyMask,
                    float[] out);
 
+    // ---- audio/Vocos ----
+
+    /** y[r, i] = x[r, i] * g[i]: a per-channel scale over the last axis (ConvNeXt layer scale). */
+    void scaleLast(float[] x, int rows, int dim, float[] g, float[] y);
+
+    /**
+     * Vocos' ISTFT head: each row of x holds {@code bins} log-magnitudes then {@code bins} phases; writes
+     * {@code mag = min(exp(logMag), maxMag)}, {@code re = mag cos(phase)}, {@code im = mag sin(phase)}
+     * (rows x bins each).
+     */
+    void polarSpectrum(float[] x, int rows, int bins, float maxMag, float[] re, float[] im);
+
     // ---- DiT (F5-TTS backbone and CFM sampler); kernels documented in Kernels ----
 
     /** Embedding lookup: y (rows x dim) gets row ids[r] of table. */
@@ -90,18 +102,9 @@ public interface Backend {
     /** y[i] = p[i] + (p[i] - p[half + i]) * cfg for i < half (packed conditional/unconditional rows). */
     void cfgCombine(float[] packed, int half, float cfg, float[] y);
 
-    // ---- audio/Vocos ----
+    /** The fast host backend: Vector API kernels on all cores ({@link SimdBackend}). */
+    static Backend cpu() { return SimdBackend.INSTANCE; }
 
-    /** y[r, i] = x[r, i] * g[i]: a per-channel scale over the last axis (ConvNeXt layer scale). */
-    void scaleLast(float[] x, int rows, int dim, float[] g, float[] y);
-
-    /**
-     * Vocos' ISTFT head: each row of x holds {@code bins} log-magnitudes then {@code bins} phases; writes
-     * {@code mag = min(exp(logMag), maxMag)}, {@code re = mag cos(phase)}, {@code im = mag sin(phase)}
-     * (rows x bins each).
-     */
-    void polarSpectrum(float[] x, int rows, int bins, float maxMag, float[] re, float[] im);
-
-    /** The backend running on the host with the plain kernels. */
-    static Backend cpu() { return CpuBackend.INSTANCE; }
+    /** The plain {@link Kernels} on one host thread: the TornadoVM code path, run on the CPU. */
+    static Backend reference() { return CpuBackend.INSTANCE; }
 }

@@ -1,10 +1,16 @@
 package f5j.compute;
 
-/** Runs the {@link Kernels} on the host, one thread. */
-public final class CpuBackend implements Backend {
+/**
+ * The reference backend: runs the plain {@link Kernels} on the host, one thread — the same code TornadoVM
+ * compiles, so it keeps that path testable. {@link SimdBackend} (the default "cpu") extends it and
+ * overrides the hot operations; operations added here are inherited there.
+ */
+public class CpuBackend implements Backend {
     static final CpuBackend INSTANCE = new CpuBackend();
 
-    @Override public String name() { return "cpu"; }
+    CpuBackend() {}
+
+    @Override public String name() { return "reference"; }
 
     @Override
     public void linear(float[] x, int rows, int in, float[] w, float[] b, int out, float[] y) {
@@ -43,6 +49,18 @@ public final class CpuBackend implements Backend {
     public void attention(float[] q, float[] k, float[] v, int batch, int len, int heads, int dh, float[] keyMask,
                           float[] out) {
         Kernels.attention(q, k, v, len, heads, dh, keyMask, keyMask != null, out, 0, batch * heads * len);
+    }
+
+    // ---- audio/Vocos ----
+
+    @Override
+    public void scaleLast(float[] x, int rows, int dim, float[] g, float[] y) {
+        Kernels.scaleLast(x, dim, g, y, 0, rows);
+    }
+
+    @Override
+    public void polarSpectrum(float[] x, int rows, int bins, float maxMag, float[] re, float[] im) {
+        Kernels.polarSpectrum(x, bins, maxMag, re, im, 0, rows);
     }
 
     // ---- DiT ----
@@ -99,16 +117,4 @@ public final class CpuBackend implements Backend {
     @Override public void addScaled(float[] a, float[] b, float s, int n, float[] y) { Kernels.addScaled(a, b, s, y, 0, n); }
 
     @Override public void cfgCombine(float[] packed, int half, float cfg, float[] y) { Kernels.cfgCombine(packed, half, cfg, y, 0, half); }
-
-    // ---- audio/Vocos ----
-
-    @Override
-    public void scaleLast(float[] x, int rows, int dim, float[] g, float[] y) {
-        Kernels.scaleLast(x, dim, g, y, 0, rows);
-    }
-
-    @Override
-    public void polarSpectrum(float[] x, int rows, int bins, float maxMag, float[] re, float[] im) {
-        Kernels.polarSpectrum(x, bins, maxMag, re, im, 0, rows);
-    }
 }

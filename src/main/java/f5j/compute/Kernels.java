@@ -186,6 +186,29 @@ public final class Kernels {
         }
     }
 
+    // ---- audio/Vocos ----
+
+    public static void scaleLast(float[] x, int dim, float[] g, float[] y, int rowFrom, int rowTo) {
+        for (int r = rowFrom; r < rowTo; r++) {
+            int o = r * dim;
+            for (int i = 0; i < dim; i++) y[o + i] = x[o + i] * g[i];
+        }
+    }
+
+    /** Rows [from, to) of (batch * frames); x row = bins log-magnitudes then bins phases. */
+    public static void polarSpectrum(float[] x, int bins, float maxMag, float[] re, float[] im, int rowFrom,
+                                     int rowTo) {
+        for (int r = rowFrom; r < rowTo; r++) {
+            int xo = r * 2 * bins, o = r * bins;
+            for (int k = 0; k < bins; k++) {
+                float mag = Math.min((float) Math.exp(x[xo + k]), maxMag);
+                float p = x[xo + bins + k];
+                re[o + k] = mag * (float) Math.cos(p);
+                im[o + k] = mag * (float) Math.sin(p);
+            }
+        }
+    }
+
     // ---- DiT (F5-TTS backbone and CFM sampler) ----
 
     /** Embedding lookup: row r of y is row ids[r] of table (table is numRows x dim). */
@@ -362,29 +385,6 @@ public final class Kernels {
         for (int i = from; i < to; i++) {
             float p = packed[i];
             y[i] = p + (p - packed[half + i]) * cfg;
-        }
-    }
-
-    // ---- audio/Vocos ----
-
-    public static void scaleLast(float[] x, int dim, float[] g, float[] y, int rowFrom, int rowTo) {
-        for (int r = rowFrom; r < rowTo; r++) {
-            int o = r * dim;
-            for (int i = 0; i < dim; i++) y[o + i] = x[o + i] * g[i];
-        }
-    }
-
-    /** Rows [from, to) of (batch * frames); x row = bins log-magnitudes then bins phases. */
-    public static void polarSpectrum(float[] x, int bins, float maxMag, float[] re, float[] im, int rowFrom,
-                                     int rowTo) {
-        for (int r = rowFrom; r < rowTo; r++) {
-            int xo = r * 2 * bins, o = r * bins;
-            for (int k = 0; k < bins; k++) {
-                float mag = Math.min((float) Math.exp(x[xo + k]), maxMag);
-                float p = x[xo + bins + k];
-                re[o + k] = mag * (float) Math.cos(p);
-                im[o + k] = mag * (float) Math.sin(p);
-            }
         }
     }
 }

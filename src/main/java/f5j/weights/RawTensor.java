@@ -36,6 +36,12 @@ public record RawTensor(String name, DType dtype, long[] shape, MemorySegment da
     /** Values as float32, converting from any numeric dtype. */
     public float[] toFloats() {
         int n = Math.toIntExact(numel());
+        // A float32 tensor that is a whole heap float[] (built in memory) hands out that array: no second
+        // copy of large weights. Callers treat weight arrays as read-only.
+        if (dtype == DType.F32 && !data.isNative() && data.heapBase().orElse(null) instanceof float[] a
+                && a.length == n && data.address() == 0) {
+            return a;
+        }
         float[] out = new float[n];
         switch (dtype) {
             case F32 -> MemorySegment.copy(data, F32, 0, out, 0, n);
