@@ -6,6 +6,7 @@ package f5j.compute;
  * the same code can be compiled for a GPU. Each kernel covers an index range [from, to) of its
  * outermost parallel loop, so a caller can split the work across threads.
  */
+@Kernel
 public final class Kernels {
     private Kernels() {}
 

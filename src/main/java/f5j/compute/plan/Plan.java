@@ -1,0 +1,167 @@
+package f5j.compute.plan;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A backend-neutral execution plan: an ordered list of {@link f5j.compute.Backend} calls over named
+ * buffers. Every buffer has a role that tells a device backend when it must cross the bus:
+ * <ul>
+ *   <li>{@link Role#WEIGHT}: model parameters, named by their state-dict key; uploaded once.</li>
+ *   <li>{@link Role#CONSTANT}: other host data the model computed before the first kernel read it
+ *       (position tables, masks, ...); uploaded once. {@link #checkSameShape} against a second recording
+ *       with other inputs proves they really are constant.</li>
+ *   <li>{@link Role#INPUT}: declared per-execution inputs (e.g. the ODE state and time); uploaded every
+ *       execution.</li>
+ *   <li>{@link Role#ACTIVATION}: written by kernels; allocated once and kept resident on the device.</li>
+ *   <li>{@link Role#OUTPUT}: written by kernels and read back after every execution.</li>
+ * </ul>
+ * A plan is only valid when {@link #problems()} is empty: host code that changed a kernel-written buffer
+ * or read a value back in the middle of the recording cannot be replayed from the plan.
+ */
+public final class Plan {
+    public enum Role { WEIGHT, CONSTANT, INPUT, ACTIVATION, OUTPUT }
+
+    /**
+     * One device buffer. {@code host} holds the contents of WEIGHT and CONSTANT buffers (null for the
+     * others). {@code resetEachRun}: a host-provided buffer that kernels later overwrite, so its initial
+     * contents must be restored (re-uploaded) before every execution.
+     */
+    public record Buffer(int id, String name, int length, Role role, float[] host, boolean resetEachRun) {
+        public boolean uploadedOnce() { return (role == Role.WEIGHT || role == Role.CONSTANT) && !resetEachRun; }
+
+        public boolean uploadedEveryRun() { return role == Role.INPUT || resetEachRun; }
+    }
+
+    /** A call argument: a buffer, an absent (null) array, or a scalar passed by value. */
+    public sealed interface Arg {
+        record Buf(int id) implements Arg {}
+
+        record None() implements Arg {}
+
+        record Scalar(Object value) implements Arg {}
+    }
+
+    /** One Backend call. {@code op} is the Backend method; args follow its parameters one to one. */
+    public record Step(Method op, List<Arg> args) {
+        public String name() { return op.getName(); }
+
+        /** The i-th argument as a buffer id (it must be one). */
+        public int buf(int i) { return ((Arg.Buf) args.get(i)).id(); }
+
+        public boolean isNone(int i) { return args.get(i) instanceof Arg.None; }
+
+        public int i(int i) { return (Integer) ((Arg.Scalar) args.get(i)).value(); }
+
+        public float f(int i) { return (Float) ((Arg.Scalar) args.get(i)).value(); }
+    }
+
+    private final List<Buffer> buffers;
+    private final List<Step> steps;
+    private final List<String> problems;
+    private final Map<String, Buffer> byName = new LinkedHashMap<>();
+
+    Plan(List<Buffer> buffers, List<Step> steps, List<String> problems) {
+        this.buffers = List.copyOf(buffers);
+        this.steps = List.copyOf(steps);
+        this.problems = List.copyOf(problems);
+        for (Buffer b : buffers) {
+            if (byName.put(b.name(), b) != null) throw new IllegalStateException("duplicate buffer name " + b.name());
+        }
+    }
+
+    public List<Buffer> buffers() { return buffers; }
+
+    public List<Step> steps() { return steps; }
+
+    /** Why this recording cannot be replayed faithfully; empty for a valid plan. */
+    public List<String> problems() { return problems; }
+
+    public Buffer buffer(int id) { return buffers.get(id); }
+
+    public Buffer buffer(String name) {
+        Buffer b = byName.get(name);
+        if (b == null) throw new IllegalArgumentException("plan has no buffer " + name);
+        return b;
+    }
+
+    public List<Buffer> withRole(Role role) {
+        return buffers.stream().filter(b -> b.role() == role).toList();
+    }
+
+    /** Throws when the plan is not replayable (see {@link #problems()}). */
+    public Plan requireValid() {
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("the recorded forward is not a closed kernel plan:\n  "
+                    + String.join("\n  ", problems));
+        }
+        return this;
+    }
+
+    /**
+     * Differences to another recording of the same model with other inputs: the step sequence, sizes and
+     * buffer wiring must be identical, and every CONSTANT must have the same contents (otherwise it was
+     * computed on the host from the inputs and the plan would replay stale data).
+     */
+    public List<String> checkSameShape(Plan other) {
+        List<String> diffs = new ArrayList<>();
+        if (steps.size() != other.steps.size()) {
+            diffs.add("step count " + steps.size() + " vs " + other.steps.size());
+            return diffs;
+        }
+        for (int s = 0; s < steps.size(); s++) {
+            Step a = steps.get(s), b = other.steps.get(s);
+            if (!a.op().equals(b.op()) || !a.args().equals(b.args())) {
+                diffs.add("step " + s + " differs: " + describe(a) + " vs " + other.describe(b));
+            }
+        }
+        if (buffers.size() != other.buffers.size()) diffs.add("buffer count " + buffers.size() + " vs " + other.buffers.size());
+        for (int i = 0; i < Math.min(buffers.size(), other.buffers.size()); i++) {
+            Buffer a = buffers.get(i), b = other.buffers.get(i);
+            if (!a.name().equals(b.name()) || a.role() != b.role() || a.length() != b.length()) {
+                diffs.add("buffer " + i + ": " + a.name() + "/" + a.role() + " vs " + b.name() + "/" + b.role());
+            } else if (a.role() == Role.CONSTANT && !Arrays.equals(a.host(), b.host())) {
+                diffs.add("constant " + a.name() + " (first read by a kernel as " + a.name()
+                        + ") depends on the inputs: it is computed on the host, not by a kernel");
+            }
+        }
+        return diffs;
+    }
+
+    public String describe(Step s) {
+        StringBuilder sb = new StringBuilder(s.name()).append('(');
+        for (int i = 0; i < s.args().size(); i++) {
+            if (i > 0) sb.append(", ");
+            switch (s.args().get(i)) {
+                case Arg.Buf b -> sb.append(buffers.get(b.id()).name());
+                case Arg.None n -> sb.append("null");
+                case Arg.Scalar v -> sb.append(v.value());
+            }
+        }
+        return sb.append(')').toString();
+    }
+
+    /** Counts and sizes per role, then one line per step. */
+    public String summary(boolean withSteps) {
+        Map<Role, long[]> per = new EnumMap<>(Role.class);
+        for (Buffer b : buffers) {
+            long[] c = per.computeIfAbsent(b.role(), r -> new long[2]);
+            c[0]++;
+            c[1] += 4L * b.length();
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append(steps.size()).append(" kernel calls, ").append(buffers.size()).append(" buffers\n");
+        per.forEach((r, c) -> sb.append(String.format("  %-10s %5d buffers %12d bytes%n", r, c[0], c[1])));
+        if (withSteps) for (int s = 0; s < steps.size(); s++) sb.append(String.format("  %4d %s%n", s, describe(steps.get(s))));
+        for (String p : problems) sb.append("  PROBLEM: ").append(p).append('\n');
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() { return summary(false); }
+}

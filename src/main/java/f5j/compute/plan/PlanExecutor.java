@@ -1,0 +1,16 @@
+package f5j.compute.plan;
+
+import java.util.Map;
+
+/**
+ * Runs a {@link Plan} repeatedly: weights and constants are bound once, each {@link #run} uploads the
+ * INPUT buffers, executes every step and returns the OUTPUT buffers by name. The returned arrays belong to
+ * the executor and are overwritten by the next run.
+ */
+public interface PlanExecutor extends AutoCloseable {
+    Map<String, float[]> run(Map<String, float[]> inputs);
+
+    /** Releases device memory; the host executor holds none. */
+    @Override
+    default void close() {}
+}
