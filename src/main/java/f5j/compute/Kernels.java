@@ -65,8 +65,10 @@ public final class Kernels {
     public static void mish(float[] x, float[] y, int from, int to) {
         for (int i = from; i < to; i++) {
             float v = x[i];
-            // softplus with PyTorch's threshold of 20
-            float sp = v > 20f ? v : (float) Math.log1p(Math.exp(v));
+            // softplus with PyTorch's threshold of 20. log1p(e) is spelled out because TornadoVM does not
+            // compile Math.log1p: a series where 1 + e would lose digits, else log(1 + e) (both ~1e-12 rel.).
+            double e = Math.exp(v);
+            float sp = v > 20f ? v : (float) (e < 1e-4 ? e * (1.0 - e * (0.5 - e / 3.0)) : Math.log(1.0 + e));
             y[i] = v * (float) Math.tanh(sp);
         }
     }
