@@ -45,7 +45,8 @@ import java.util.stream.Stream;
  * compile inside a kernel: allocation, exceptions (athrow, try/catch), object fields, virtual, interface,
  * dynamic or special calls, calls outside the kernel classes except the java.lang.Math functions TornadoVM's
  * OpenCL/PTX/SPIR-V backends lower, recursion, monitors, type checks, object constants and non-primitive
- * parameters. Each violation reads {@code class.method@offset: what}.
+ * parameters (TornadoVM's off-heap arrays and their get/set/getSize are allowed, for the TornadoVM twins).
+ * Each violation reads {@code class.method@offset: what}.
  */
 final class KernelBytecodeCheck {
     /**
@@ -55,6 +56,10 @@ final class KernelBytecodeCheck {
      */
     static final Set<String> MATH = Set.of("abs", "min", "max", "sqrt", "exp", "log", "pow", "sin", "cos", "tan",
             "tanh", "atan", "atan2", "asin", "acos", "floor", "ceil", "signum");
+
+    /** TornadoVM's device array types, used by the twins in src/tornado/java (only built with -Ptornadovm). */
+    private static final String TORNADO_ARRAYS = "uk/ac/manchester/tornado/api/types/arrays/";
+    private static final Set<String> DEVICE_ARRAY_METHODS = Set.of("get", "set", "getSize");
 
     private static final String KERNEL_ANNOTATION = "Lf5j/compute/Kernel;";
 
@@ -124,7 +129,8 @@ final class KernelBytecodeCheck {
     }
 
     private static boolean primitiveOrPrimitiveArray(ClassDesc d) {
-        return d.isPrimitive() || (d.isArray() && d.componentType().isPrimitive());
+        return d.isPrimitive() || (d.isArray() && d.componentType().isPrimitive())
+                || d.descriptorString().startsWith("L" + TORNADO_ARRAYS);
     }
 
     private static String name(ClassDesc d) {
@@ -151,7 +157,10 @@ final class KernelBytecodeCheck {
                 case InvokeInstruction i -> {
                     String owner = i.owner().asInternalName(), name = i.name().stringValue();
                     String target = owner.replace('/', '.') + "." + name + i.typeSymbol().displayDescriptor();
-                    if (i.opcode() != Opcode.INVOKESTATIC) {
+                    if (i.opcode() == Opcode.INVOKEVIRTUAL && owner.startsWith(TORNADO_ARRAYS)
+                            && DEVICE_ARRAY_METHODS.contains(name)) {
+                        // element access on TornadoVM's off-heap arrays (the -Ptornadovm twins): intrinsics
+                    } else if (i.opcode() != Opcode.INVOKESTATIC) {
                         out.add(at + i.opcode().name().toLowerCase() + " " + target + " (only static calls)");
                     } else if (owner.equals("java/lang/Math")) {
                         if (!MATH.contains(name)) out.add(at + "Math." + name + " is not compiled by TornadoVM");

@@ -75,6 +75,33 @@ public final class Plan {
         }
     }
 
+    /**
+     * The one-step plan of a single Backend call: every array it reads is an INPUT ({@code a<param index>}),
+     * the array it writes (the last float[] parameter) is the OUTPUT {@code out}. An output that is also
+     * read (an in-place call) becomes a separate buffer, which is equivalent for the elementwise ops that
+     * are called in place.
+     */
+    public static Plan ofCall(Method op, Object[] args) {
+        Class<?>[] types = op.getParameterTypes();
+        int lastArray = -1;
+        for (int i = 0; i < types.length; i++) if (types[i] == float[].class) lastArray = i;
+        List<Buffer> buffers = new ArrayList<>();
+        List<Arg> recorded = new ArrayList<>();
+        for (int i = 0; i < types.length; i++) {
+            if (types[i] != float[].class) {
+                recorded.add(new Arg.Scalar(args[i]));
+            } else if (args[i] == null) {
+                recorded.add(new Arg.None());
+            } else {
+                int len = ((float[]) args[i]).length;
+                buffers.add(new Buffer(buffers.size(), i == lastArray ? "out" : "a" + i, len,
+                        i == lastArray ? Role.OUTPUT : Role.INPUT, null, false));
+                recorded.add(new Arg.Buf(buffers.size() - 1));
+            }
+        }
+        return new Plan(buffers, List.of(new Step(op, List.copyOf(recorded))), List.of());
+    }
+
     public List<Buffer> buffers() { return buffers; }
 
     public List<Step> steps() { return steps; }

@@ -1,0 +1,162 @@
+package f5j.compute.tornado;
+
+import f5j.compute.Kernels;
+import uk.ac.manchester.tornado.api.annotations.Parallel;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+
+/**
+ * TornadoVM twins of {@link Kernels}, with the same arithmetic in the same order. They exist only because
+ * the TornadoVM API forces two changes the plain kernels cannot carry without depending on TornadoVM:
+ * <ul>
+ *   <li>parallel loops are marked with {@link Parallel} (an annotation from tornado-api) and start at 0
+ *       over the whole range, instead of the [from, to) slice the host threads use;</li>
+ *   <li>buffers are off-heap {@link FloatArray}s (TornadoVM's device-transferable type; heap float[] task
+ *       arguments are legacy) accessed with get/set.</li>
+ * </ul>
+ * Flags are ints (0/1) rather than booleans, and absent arrays are a 1-element dummy, because every task
+ * argument must be a device object or a primitive. {@code Kernels.erf} is called as is: it is a pure
+ * static double function the offloadability test keeps compilable.
+ */
+public final class TornadoKernels {
+    private TornadoKernels() {}
+
+    public static void linear(FloatArray x, int in, FloatArray w, FloatArray b, int hasBias, int out, FloatArray y,
+                              int rows) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            for (@Parallel int o = 0; o < out; o++) {
+                int xo = r * in, wo = o * in;
+                float acc = 0f;
+                for (int i = 0; i < in; i++) acc += x.get(xo + i) * w.get(wo + i);
+                y.set(r * out + o, hasBias != 0 ? acc + b.get(o) : acc);
+            }
+        }
+    }
+
+    public static void layerNorm(FloatArray x, int dim, FloatArray gamma, FloatArray beta, int affine, float eps,
+                                 FloatArray y, int rows) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            int o = r * dim;
+            float mean = 0f;
+            for (int i = 0; i < dim; i++) mean += x.get(o + i);
+            mean /= dim;
+            float var = 0f;
+            for (int i = 0; i < dim; i++) {
+                float d = x.get(o + i) - mean;
+                var += d * d;
+            }
+            var /= dim;
+            float inv = 1f / (float) Math.sqrt(var + eps);
+            for (int i = 0; i < dim; i++) {
+                float v = (x.get(o + i) - mean) * inv;
+                y.set(o + i, affine != 0 ? v * gamma.get(i) + beta.get(i) : v);
+            }
+        }
+    }
+
+    public static void rmsNorm(FloatArray x, int dim, FloatArray gamma, float eps, FloatArray y, int rows) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            int o = r * dim;
+            float ms = 0f;
+            for (int i = 0; i < dim; i++) ms += x.get(o + i) * x.get(o + i);
+            ms /= dim;
+            float inv = 1f / (float) Math.sqrt(ms + eps);
+            for (int i = 0; i < dim; i++) y.set(o + i, x.get(o + i) * inv * gamma.get(i));
+        }
+    }
+
+    public static void silu(FloatArray x, FloatArray y, int n) {
+        for (@Parallel int i = 0; i < n; i++) {
+            float v = x.get(i);
+            y.set(i, v / (1f + (float) Math.exp(-v)));
+        }
+    }
+
+    public static void mish(FloatArray x, FloatArray y, int n) {
+        for (@Parallel int i = 0; i < n; i++) {
+            float v = x.get(i);
+            double e = Math.exp(v);
+            float sp = v > 20f ? v : (float) (e < 1e-4 ? e * (1.0 - e * (0.5 - e / 3.0)) : Math.log(1.0 + e));
+            y.set(i, v * (float) Math.tanh(sp));
+        }
+    }
+
+    public static void geluErf(FloatArray x, FloatArray y, int n) {
+        for (@Parallel int i = 0; i < n; i++) {
+            float v = x.get(i);
+            y.set(i, (float) (0.5 * v * (1.0 + Kernels.erf(v * 0.7071067811865476))));
+        }
+    }
+
+    public static void geluTanh(FloatArray x, FloatArray y, int n) {
+        for (@Parallel int i = 0; i < n; i++) {
+            float v = x.get(i);
+            float inner = 0.7978845608028654f * (v + 0.044715f * v * v * v);
+            y.set(i, 0.5f * v * (1f + (float) Math.tanh(inner)));
+        }
+    }
+
+    public static void add(FloatArray a, FloatArray b, FloatArray y, int n) {
+        for (@Parallel int i = 0; i < n; i++) y.set(i, a.get(i) + b.get(i));
+    }
+
+    public static void mul(FloatArray a, FloatArray b, FloatArray y, int n) {
+        for (@Parallel int i = 0; i < n; i++) y.set(i, a.get(i) * b.get(i));
+    }
+
+    /** One work item per (output position, output channel). */
+    public static void conv1d(FloatArray x, int len, int cin, FloatArray w, FloatArray b, int hasBias, int cout,
+                              int k, int groups, int pad, FloatArray y, int positions) {
+        for (@Parallel int p = 0; p < positions; p++) {
+            for (@Parallel int oc = 0; oc < cout; oc++) {
+                int cinG = cin / groups, coutG = cout / groups;
+                int bi = p / len, t = p % len;
+                int xb = bi * len * cin;
+                int g = oc / coutG;
+                float acc = hasBias != 0 ? b.get(oc) : 0f;
+                int wo = oc * cinG * k;
+                for (int j = 0; j < k; j++) {
+                    int ts = t + j - pad;
+                    if (ts >= 0 && ts < len) {
+                        int xo = xb + ts * cin + g * cinG;
+                        for (int ic = 0; ic < cinG; ic++) acc += w.get(wo + ic * k + j) * x.get(xo + ic);
+                    }
+                }
+                y.set(p * cout + oc, acc);
+            }
+        }
+    }
+
+    /** One work item per (batch, head, query row), online softmax as in {@link Kernels#attention}. */
+    public static void attention(FloatArray q, FloatArray k, FloatArray v, int len, int heads, int dh,
+                                 FloatArray keyMask, int hasMask, FloatArray out, int rows) {
+        for (@Parallel int idx = 0; idx < rows; idx++) {
+            int width = heads * dh;
+            float scale = 1f / (float) Math.sqrt(dh);
+            int bi = idx / (heads * len);
+            int rem = idx % (heads * len);
+            int h = rem / len, i = rem % len;
+            int qo = (bi * len + i) * width + h * dh;
+            for (int d = 0; d < dh; d++) out.set(qo + d, 0f);
+            float max = Float.NEGATIVE_INFINITY, sum = 0f;
+            for (int j = 0; j < len; j++) {
+                if (hasMask == 0 || keyMask.get(bi * len + j) != 0f) {
+                    int ko = (bi * len + j) * width + h * dh;
+                    float s = 0f;
+                    for (int d = 0; d < dh; d++) s += q.get(qo + d) * k.get(ko + d);
+                    s *= scale;
+                    if (s > max) {
+                        float c = (float) Math.exp(max - s);
+                        sum *= c;
+                        for (int d = 0; d < dh; d++) out.set(qo + d, out.get(qo + d) * c);
+                        max = s;
+                    }
+                    float p = (float) Math.exp(s - max);
+                    sum += p;
+                    for (int d = 0; d < dh; d++) out.set(qo + d, out.get(qo + d) + p * v.get(ko + d));
+                }
+            }
+            float inv = sum > 0f ? 1f / sum : 0f;
+            for (int d = 0; d < dh; d++) out.set(qo + d, out.get(qo + d) * inv);
+        }
+    }
+}
