@@ -128,12 +128,12 @@ public final class DiT {
             float[] hc = inputEmbedding(x, cond, text, false, false, cache, validLen, keep, b, n, trace);
             float[] hu = inputEmbedding(x, cond, text, true, true, cache, validLen, keep, b, n, trace);
             rowsB = 2 * b;
+            // Stacking [conditional; unconditional] is a one-row concatenation, done on the backend so the
+            // forward stays one closed kernel plan (f5j.compute.plan) that a device can run without the host.
             h = new float[rowsB * n * dim];
-            System.arraycopy(hc, 0, h, 0, hc.length);
-            System.arraycopy(hu, 0, h, hc.length, hu.length);
+            be.concatLast(hc, hc.length, hu, hu.length, false, null, 0, 1, h);
             tAll = new float[2 * b * dim];
-            System.arraycopy(t, 0, tAll, 0, t.length);
-            System.arraycopy(t, 0, tAll, t.length, t.length);
+            be.concatLast(t, t.length, t, t.length, false, null, 0, 1, tAll);
             keepAll = keep == null ? null : new float[2 * b * n];
             if (keep != null) {
                 System.arraycopy(keep, 0, keepAll, 0, keep.length);
@@ -148,7 +148,8 @@ public final class DiT {
 
         rope(n);
         int rows = rowsB * n;
-        float[] residual = longSkip == null ? null : h.clone();
+        float[] residual = longSkip == null ? null : new float[h.length];
+        if (longSkip != null) be.concatLast(h, h.length, null, 0, false, null, 0, 1, residual); // copy, on the backend
         for (DiTBlock blk : blocks) blk.forward(h, tAll, rowsB, n, keepAll, ropeCos, ropeSin, trace);
         if (longSkip != null) {
             float[] cat = ws.get("dit.skipcat", rows * 2 * dim);

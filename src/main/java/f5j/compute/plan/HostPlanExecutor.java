@@ -16,16 +16,16 @@ import java.util.Map;
 public final class HostPlanExecutor implements PlanExecutor {
     private final Plan plan;
     private final Backend backend;
-    private final float[][] arrays;
+    private final Object[] arrays;
     private final Object[][] calls;
 
     public HostPlanExecutor(Plan plan, Backend backend) {
         this.plan = plan.requireValid();
         this.backend = backend;
-        arrays = new float[plan.buffers().size()][];
+        arrays = new Object[plan.buffers().size()];
         for (Buffer b : plan.buffers()) {
             // Weights and constants are shared with the recording (never written); the rest is ours.
-            arrays[b.id()] = b.uploadedOnce() ? b.host() : new float[b.length()];
+            arrays[b.id()] = b.uploadedOnce() ? b.host() : java.lang.reflect.Array.newInstance(b.type().componentType(), b.length());
         }
         calls = new Object[plan.steps().size()][];
         for (int s = 0; s < calls.length; s++) {
@@ -47,16 +47,10 @@ public final class HostPlanExecutor implements PlanExecutor {
     }
 
     @Override
-    public Map<String, float[]> run(Map<String, float[]> inputs) {
+    public Map<String, float[]> run(Map<String, ?> inputs) {
         for (Buffer b : plan.buffers()) {
-            if (b.role() == Plan.Role.INPUT) {
-                float[] v = inputs.get(b.name());
-                if (v == null) throw new IllegalArgumentException("plan input " + b.name() + " not given");
-                if (v.length != b.length()) {
-                    throw new IllegalArgumentException("plan input " + b.name() + " has " + v.length
-                            + " values, the plan was recorded with " + b.length());
-                }
-                System.arraycopy(v, 0, arrays[b.id()], 0, v.length);
+            if (b.fromRunInputs()) {
+                System.arraycopy(checkedInput(b, inputs), 0, arrays[b.id()], 0, b.length());
             } else if (b.resetEachRun()) {
                 System.arraycopy(b.host(), 0, arrays[b.id()], 0, b.length());
             }
@@ -72,7 +66,19 @@ public final class HostPlanExecutor implements PlanExecutor {
             }
         }
         Map<String, float[]> out = new LinkedHashMap<>();
-        for (Buffer b : plan.withRole(Plan.Role.OUTPUT)) out.put(b.name(), arrays[b.id()]);
+        for (Buffer b : plan.withRole(Plan.Role.OUTPUT)) out.put(b.name(), (float[]) arrays[b.id()]);
         return out;
+    }
+
+    /** The run's value for a buffer filled from the inputs, checked against the recorded type and length. */
+    static Object checkedInput(Buffer b, Map<String, ?> inputs) {
+        Object v = inputs.get(b.name());
+        if (v == null) throw new IllegalArgumentException("plan input " + b.name() + " not given");
+        if (v.getClass() != b.type() || java.lang.reflect.Array.getLength(v) != b.length()) {
+            throw new IllegalArgumentException("plan input " + b.name() + " is " + v.getClass().getSimpleName() + "["
+                    + java.lang.reflect.Array.getLength(v) + "], the plan was recorded with "
+                    + b.type().getSimpleName().replace("[]", "") + "[" + b.length() + "]");
+        }
+        return v;
     }
 }

@@ -28,14 +28,53 @@ public final class Plan {
     public enum Role { WEIGHT, CONSTANT, INPUT, ACTIVATION, OUTPUT }
 
     /**
-     * One device buffer. {@code host} holds the contents of WEIGHT and CONSTANT buffers (null for the
-     * others). {@code resetEachRun}: a host-provided buffer that kernels later overwrite, so its initial
-     * contents must be restored (re-uploaded) before every execution.
+     * One device buffer of {@code type} float[] or int[]. {@code host} holds the contents of WEIGHT and
+     * CONSTANT buffers (null for the others). {@code resetEachRun}: its initial contents must be uploaded
+     * before every execution although it is not an INPUT: a host-provided buffer that kernels later
+     * overwrite (contents from {@code host}), or an OUTPUT a single call updates in place (contents passed
+     * to the run under the buffer's name, see {@link #ofCall}).
      */
-    public record Buffer(int id, String name, int length, Role role, float[] host, boolean resetEachRun) {
+    public record Buffer(int id, String name, Class<?> type, int length, Role role, Object host, boolean resetEachRun) {
         public boolean uploadedOnce() { return (role == Role.WEIGHT || role == Role.CONSTANT) && !resetEachRun; }
 
         public boolean uploadedEveryRun() { return role == Role.INPUT || resetEachRun; }
+
+        /** Whether each run takes its contents from the caller's inputs (else from {@link #host}). */
+        public boolean fromRunInputs() { return role == Role.INPUT || (resetEachRun && host == null); }
+
+        public boolean isInt() { return type == int[].class; }
+    }
+
+    /** How a Backend method uses an array parameter. */
+    public enum Access { READ, WRITE, READ_WRITE }
+
+    /**
+     * Backend methods that do not follow the convention "the last float[] parameter is written, every other
+     * array is only read": parameter index to access. {@link PlanRecorder} checks every recorded call
+     * against this table (an array that changed but is not listed is reported), so a new op that breaks the
+     * convention is caught the first time a plan records it.
+     */
+    private static final Map<String, Map<Integer, Access>> EXCEPTIONS = Map.of(
+            "zeroRows", Map.of(0, Access.READ_WRITE),
+            "gatedAdd", Map.of(0, Access.READ_WRITE),
+            "rotary", Map.of(0, Access.READ_WRITE),
+            "addCosSin", Map.of(0, Access.READ_WRITE),
+            "grn", Map.of(6, Access.WRITE, 7, Access.WRITE),
+            "angleTable", Map.of(3, Access.WRITE, 4, Access.WRITE));
+
+    /** Access of each parameter of a Backend method (null for scalars). */
+    public static Access[] access(Method op) {
+        Class<?>[] types = op.getParameterTypes();
+        Access[] a = new Access[types.length];
+        int lastFloat = -1;
+        for (int i = 0; i < types.length; i++) {
+            if (types[i].isArray()) a[i] = Access.READ;
+            if (types[i] == float[].class) lastFloat = i;
+        }
+        Map<Integer, Access> ex = EXCEPTIONS.get(op.getName());
+        if (ex != null) ex.forEach((i, acc) -> a[i] = acc);
+        else if (lastFloat >= 0) a[lastFloat] = Access.WRITE;
+        return a;
     }
 
     /** A call argument: a buffer, an absent (null) array, or a scalar passed by value. */
@@ -76,26 +115,25 @@ public final class Plan {
     }
 
     /**
-     * The one-step plan of a single Backend call: every array it reads is an INPUT ({@code a<param index>}),
-     * the array it writes (the last float[] parameter) is the OUTPUT {@code out}. An output that is also
-     * read (an in-place call) becomes a separate buffer, which is equivalent for the elementwise ops that
-     * are called in place.
+     * The one-step plan of a single Backend call: every array it only reads is an INPUT {@code a<param>},
+     * every array it writes an OUTPUT {@code a<param>} (uploaded first when the call updates it in place).
+     * Arrays passed twice become separate buffers, which is equivalent for the elementwise ops that are
+     * called with their output aliasing an input.
      */
     public static Plan ofCall(Method op, Object[] args) {
         Class<?>[] types = op.getParameterTypes();
-        int lastArray = -1;
-        for (int i = 0; i < types.length; i++) if (types[i] == float[].class) lastArray = i;
+        Access[] acc = access(op);
         List<Buffer> buffers = new ArrayList<>();
         List<Arg> recorded = new ArrayList<>();
         for (int i = 0; i < types.length; i++) {
-            if (types[i] != float[].class) {
+            if (acc[i] == null) {
                 recorded.add(new Arg.Scalar(args[i]));
             } else if (args[i] == null) {
                 recorded.add(new Arg.None());
             } else {
-                int len = ((float[]) args[i]).length;
-                buffers.add(new Buffer(buffers.size(), i == lastArray ? "out" : "a" + i, len,
-                        i == lastArray ? Role.OUTPUT : Role.INPUT, null, false));
+                int len = java.lang.reflect.Array.getLength(args[i]);
+                Role role = acc[i] == Access.READ ? Role.INPUT : Role.OUTPUT;
+                buffers.add(new Buffer(buffers.size(), "a" + i, types[i], len, role, null, acc[i] == Access.READ_WRITE));
                 recorded.add(new Arg.Buf(buffers.size() - 1));
             }
         }
@@ -152,7 +190,7 @@ public final class Plan {
             Buffer a = buffers.get(i), b = other.buffers.get(i);
             if (!a.name().equals(b.name()) || a.role() != b.role() || a.length() != b.length()) {
                 diffs.add("buffer " + i + ": " + a.name() + "/" + a.role() + " vs " + b.name() + "/" + b.role());
-            } else if (a.role() == Role.CONSTANT && !Arrays.equals(a.host(), b.host())) {
+            } else if (a.role() == Role.CONSTANT && !Arrays.deepEquals(new Object[] {a.host()}, new Object[] {b.host()})) {
                 diffs.add("constant " + a.name() + " (first read by a kernel as " + a.name()
                         + ") depends on the inputs: it is computed on the host, not by a kernel");
             }
@@ -179,7 +217,7 @@ public final class Plan {
         for (Buffer b : buffers) {
             long[] c = per.computeIfAbsent(b.role(), r -> new long[2]);
             c[0]++;
-            c[1] += 4L * b.length();
+            c[1] += 4L * b.length(); // float32 and int32 alike
         }
         StringBuilder sb = new StringBuilder();
         sb.append(steps.size()).append(" kernel calls, ").append(buffers.size()).append(" buffers\n");

@@ -8,7 +8,8 @@ import java.util.Map;
  * the executor and are overwritten by the next run.
  */
 public interface PlanExecutor extends AutoCloseable {
-    Map<String, float[]> run(Map<String, float[]> inputs);
+    /** inputs: float[] or int[] per INPUT buffer name (as recorded); returns the OUTPUT buffers. */
+    Map<String, float[]> run(Map<String, ?> inputs);
 
     /** Releases device memory; the host executor holds none. */
     @Override

@@ -1,6 +1,7 @@
 package f5j.compute.plan;
 
 import f5j.compute.Backend;
+import f5j.compute.plan.Plan.Access;
 import f5j.compute.plan.Plan.Arg;
 import f5j.compute.plan.Plan.Buffer;
 import f5j.compute.plan.Plan.Role;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,21 +24,23 @@ import java.util.Map;
  * every call on a delegate (so host code between calls sees real values) and records it, mapping each
  * array's identity to a named buffer.
  *
- * <p>It relies on the Backend convention that the LAST float[] parameter of a call is the one it writes
- * and all others are only read. Buffer roles come from what happened first to each array: declared with
- * {@link #input} → INPUT; read first and equal to a state-dict tensor → WEIGHT named by its key; read first
+ * <p>Which arrays a call reads and writes comes from {@link Plan#access}; the recorder verifies it by
+ * hashing every array argument before and after the call. Buffer roles come from what happened first to
+ * each array: a declared {@link #input} (matched by identity, or by contents when the model copied it
+ * unchanged) → INPUT; read first and equal to a state-dict tensor → WEIGHT named by its key; read first
  * otherwise → CONSTANT; written first by a kernel → ACTIVATION (OUTPUT if handed to {@link #finish}).
  *
  * <p>The recorder also checks the recording is a closed kernel program: a kernel-written buffer whose
- * contents changed before a kernel read it again (host code wrote into it), or an output not produced by a
- * kernel, is reported in {@link Plan#problems()}.
+ * contents changed before a kernel used it again (host code wrote into it), an input that never reached a
+ * kernel, or an output not produced by a kernel is reported in {@link Plan#problems()}. Host code that
+ * builds a new array from kernel results is caught by comparing two recordings ({@link Plan#checkSameShape}).
  */
 public final class PlanRecorder {
     private final Backend delegate;
     private final Backend proxy;
-    private final Map<float[], Info> infos = new IdentityHashMap<>();
+    private final Map<Object, Info> infos = new IdentityHashMap<>();
     private final List<Info> order = new ArrayList<>();
-    private final Map<float[], String> declared = new IdentityHashMap<>();
+    private final Map<String, Object> declared = new LinkedHashMap<>();
     private final Map<Long, List<String>> weightIndex = new HashMap<>();
     private final Map<String, RawTensor> weightSource = new HashMap<>();
     private final List<Step> steps = new ArrayList<>();
@@ -45,15 +49,15 @@ public final class PlanRecorder {
 
     private static final class Info {
         final int id;
-        final float[] array;
+        final Object array;
         String name;
         Role role;
-        float[] host;           // first-read contents of host-provided buffers
+        Object host;            // first-read contents of host-provided buffers
         int writer = -1;        // last step that wrote it
         long writtenHash;       // its contents right after that step
         boolean writtenByKernel;
 
-        Info(int id, float[] array) {
+        Info(int id, Object array) {
             this.id = id;
             this.array = array;
         }
@@ -63,7 +67,13 @@ public final class PlanRecorder {
         this.delegate = delegate;
         this.proxy = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
                 (p, m, args) -> {
-                    if (m.getDeclaringClass() == Object.class) return m.invoke(this, args);
+                    if (m.getDeclaringClass() == Object.class) {
+                        return switch (m.getName()) {
+                            case "hashCode" -> System.identityHashCode(p);
+                            case "equals" -> p == args[0];
+                            default -> "plan-recorder(" + delegate.name() + ")";
+                        };
+                    }
                     if (m.getName().equals("name") && m.getParameterCount() == 0) return "plan-recorder(" + delegate.name() + ")";
                     return call(m, args);
                 });
@@ -73,8 +83,8 @@ public final class PlanRecorder {
     public Backend backend() { return proxy; }
 
     /** Declares a per-execution input (uploaded every run). Call before the model first uses it. */
-    public PlanRecorder input(String name, float[] array) {
-        declared.put(array, name);
+    public PlanRecorder input(String name, Object array) {
+        declared.put(name, array);
         return this;
     }
 
@@ -87,8 +97,7 @@ public final class PlanRecorder {
         for (var e : stateDict.entrySet()) {
             RawTensor t = e.getValue();
             if (!t.dtype().isFloat()) continue;
-            float[] v = t.toFloats();
-            weightIndex.computeIfAbsent(hash(v), h -> new ArrayList<>()).add(e.getKey());
+            weightIndex.computeIfAbsent(hash(t.toFloats()), h -> new ArrayList<>()).add(e.getKey());
             weightSource.put(e.getKey(), t);
         }
         return this;
@@ -97,31 +106,28 @@ public final class PlanRecorder {
     private Object call(Method m, Object[] args) throws Throwable {
         if (finished) throw new IllegalStateException("plan already finished");
         Object[] a = args == null ? new Object[0] : args;
-        Class<?>[] types = m.getParameterTypes();
-        int lastArray = -1;
-        for (int i = 0; i < types.length; i++) if (types[i] == float[].class) lastArray = i;
-        if (m.getReturnType() != void.class) {
-            problems.add("Backend." + m.getName() + " returns a value to the host (step " + steps.size() + ")");
-        }
+        Access[] acc = Plan.access(m);
         int step = steps.size();
+        if (m.getReturnType() != void.class) {
+            problems.add("Backend." + m.getName() + " returns a value to the host (step " + step + ")");
+        }
         List<Arg> recorded = new ArrayList<>(a.length);
+        long[] before = new long[a.length];
         for (int i = 0; i < a.length; i++) {
-            if (types[i] == float[].class) {
-                float[] arr = (float[]) a[i];
-                if (arr == null) {
-                    recorded.add(new Arg.None());
-                } else {
-                    recorded.add(new Arg.Buf(i == lastArray ? written(arr, m, step) : read(arr, m, step).id));
+            if (acc[i] == null) {
+                if (!m.getParameterTypes()[i].isPrimitive()) {
+                    problems.add("Backend." + m.getName() + " takes a " + m.getParameterTypes()[i].getSimpleName()
+                            + " the plan cannot hold (step " + step + ")");
                 }
-            } else if (types[i].isPrimitive()) {
                 recorded.add(new Arg.Scalar(a[i]));
+            } else if (a[i] == null) {
+                recorded.add(new Arg.None());
             } else {
-                problems.add("Backend." + m.getName() + " takes a " + types[i].getSimpleName()
-                        + " argument the plan cannot hold (step " + step + ")");
-                recorded.add(new Arg.Scalar(a[i]));
+                Info in = acc[i] == Access.WRITE ? written(a[i], m, step, i) : read(a[i], m, step);
+                recorded.add(new Arg.Buf(in.id));
+                before[i] = hash(a[i]);
             }
         }
-        // An in-place call reads its output first: classify it before the write below.
         steps.add(new Step(m, List.copyOf(recorded)));
         Object result;
         try {
@@ -129,16 +135,29 @@ public final class PlanRecorder {
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }
-        if (lastArray >= 0 && a[lastArray] != null) {
-            Info out = infos.get((float[]) a[lastArray]);
-            out.writer = step;
-            out.writtenHash = hash(out.array);
-            out.writtenByKernel = true;
+        for (int i = 0; i < a.length; i++) {
+            if (acc[i] == null || a[i] == null) continue;
+            Info in = infos.get(a[i]);
+            long after = hash(a[i]);
+            if (acc[i] != Access.READ) {
+                in.writer = step;
+                in.writtenHash = after;
+                in.writtenByKernel = true;
+            } else if (after != before[i] && !writtenElsewhere(a, acc, i)) {
+                problems.add("Backend." + m.getName() + " changed its parameter " + i + " (" + in.name
+                        + "), which Plan.access lists as read-only: add the method to Plan's access table");
+            }
         }
         return result;
     }
 
-    private Info info(float[] arr) {
+    /** Whether the same array is also passed as a written parameter of this call (in place). */
+    private static boolean writtenElsewhere(Object[] a, Access[] acc, int i) {
+        for (int j = 0; j < a.length; j++) if (j != i && a[j] == a[i] && acc[j] != null && acc[j] != Access.READ) return true;
+        return false;
+    }
+
+    private Info info(Object arr) {
         return infos.computeIfAbsent(arr, x -> {
             Info in = new Info(order.size(), x);
             order.add(in);
@@ -147,7 +166,7 @@ public final class PlanRecorder {
     }
 
     /** A kernel reads arr: host-provided on first sight; if a kernel wrote it, it must be unchanged since. */
-    private Info read(float[] arr, Method m, int step) {
+    private Info read(Object arr, Method m, int step) {
         boolean fresh = !infos.containsKey(arr);
         Info in = info(arr);
         if (fresh) classifyHostBuffer(in);
@@ -155,17 +174,16 @@ public final class PlanRecorder {
         return in;
     }
 
-    private int written(float[] arr, Method m, int step) {
+    private Info written(Object arr, Method m, int step, int param) {
         boolean fresh = !infos.containsKey(arr);
         Info in = info(arr);
         if (fresh) {
-            String declaredName = declared.get(arr);
-            in.role = declaredName != null ? Role.INPUT : Role.ACTIVATION;
-            in.name = declaredName != null ? declaredName : "t" + step + "." + m.getName();
+            in.role = Role.ACTIVATION;
+            in.name = "t" + step + "." + m.getName() + "." + param;
         } else {
             checkUnchanged(in, m, step);
         }
-        return in.id;
+        return in;
     }
 
     private void checkUnchanged(Info in, Method m, int step) {
@@ -177,14 +195,14 @@ public final class PlanRecorder {
     }
 
     private void classifyHostBuffer(Info in) {
-        String declaredName = declared.get(in.array);
-        if (declaredName != null) {
+        String input = matchInput(in.array);
+        if (input != null) {
             in.role = Role.INPUT;
-            in.name = declaredName;
+            in.name = input;
             return;
         }
-        in.host = in.array.clone();
-        String key = matchWeight(in.array);
+        in.host = copy(in.array);
+        String key = in.array instanceof float[] f ? matchWeight(f) : null;
         if (key != null) {
             in.role = Role.WEIGHT;
             in.name = uniqueName(key);
@@ -192,6 +210,19 @@ public final class PlanRecorder {
             in.role = Role.CONSTANT;
             in.name = "const" + in.id;
         }
+    }
+
+    /** A declared input by identity, else one not yet seen with the same type and contents (a copy). */
+    private String matchInput(Object arr) {
+        for (var e : declared.entrySet()) if (e.getValue() == arr) return e.getKey();
+        for (var e : declared.entrySet()) {
+            Object d = e.getValue();
+            if (!infos.containsKey(d) && !nameTaken(e.getKey()) && d.getClass() == arr.getClass()
+                    && Arrays.deepEquals(new Object[] {d}, new Object[] {arr})) {
+                return e.getKey();
+            }
+        }
+        return null;
     }
 
     private String matchWeight(float[] arr) {
@@ -218,10 +249,8 @@ public final class PlanRecorder {
      */
     public Plan finish(Map<String, float[]> outputs) {
         finished = true;
-        declared.forEach((arr, name) -> {
-            if (!infos.containsKey(arr)) {
-                problems.add("input " + name + " never reached a kernel (host code copied or transformed it first)");
-            }
+        declared.forEach((name, arr) -> {
+            if (!nameTaken(name)) problems.add("input " + name + " never reached a kernel (host code transformed it first)");
         });
         for (var e : outputs.entrySet()) {
             Info in = infos.get(e.getValue());
@@ -238,15 +267,26 @@ public final class PlanRecorder {
         List<Buffer> buffers = new ArrayList<>(order.size());
         for (Info in : order) {
             boolean hostProvided = in.role == Role.WEIGHT || in.role == Role.CONSTANT;
-            buffers.add(new Buffer(in.id, in.name, in.array.length, in.role, hostProvided ? in.host : null,
-                    hostProvided && in.writtenByKernel));
+            buffers.add(new Buffer(in.id, in.name, in.array.getClass(), java.lang.reflect.Array.getLength(in.array),
+                    in.role, hostProvided ? in.host : null, hostProvided && in.writtenByKernel));
         }
         return new Plan(buffers, steps, problems);
     }
 
-    static long hash(float[] v) {
-        long h = 1469598103934665603L ^ v.length;
-        for (float f : v) h = (h ^ Float.floatToRawIntBits(f)) * 1099511628211L;
+    private static Object copy(Object arr) {
+        return arr instanceof float[] f ? f.clone() : ((int[]) arr).clone();
+    }
+
+    static long hash(Object arr) {
+        long h = 1469598103934665603L;
+        if (arr instanceof float[] v) {
+            h ^= v.length;
+            for (float f : v) h = (h ^ Float.floatToRawIntBits(f)) * 1099511628211L;
+        } else {
+            int[] v = (int[]) arr;
+            h ^= ~v.length;
+            for (int x : v) h = (h ^ x) * 1099511628211L;
+        }
         return h;
     }
 }

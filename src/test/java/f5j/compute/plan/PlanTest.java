@@ -111,7 +111,7 @@ class PlanTest {
         h[0] += 1f;                                  // host glue on a device buffer
         be.silu(h, x.length, y);
         Plan plan = rec.finish(Map.of("y", y));
-        assertThat(plan.problems()).singleElement().asString().contains("host code changed t0.silu");
+        assertThat(plan.problems()).singleElement().asString().contains("host code changed t0.silu.2");
         assertThatThrownBy(() -> new HostPlanExecutor(plan, Backend.cpu())).hasMessageContaining("not a closed kernel plan");
     }
 
