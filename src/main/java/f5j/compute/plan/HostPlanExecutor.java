@@ -71,7 +71,7 @@ public final class HostPlanExecutor implements PlanExecutor {
     }
 
     /** The run's value for a buffer filled from the inputs, checked against the recorded type and length. */
-    static Object checkedInput(Buffer b, Map<String, ?> inputs) {
+    public static Object checkedInput(Buffer b, Map<String, ?> inputs) {
         Object v = inputs.get(b.name());
         if (v == null) throw new IllegalArgumentException("plan input " + b.name() + " not given");
         if (v.getClass() != b.type() || java.lang.reflect.Array.getLength(v) != b.length()) {

@@ -98,6 +98,8 @@ public final class Plan {
         public int i(int i) { return (Integer) ((Arg.Scalar) args.get(i)).value(); }
 
         public float f(int i) { return (Float) ((Arg.Scalar) args.get(i)).value(); }
+
+        public boolean bool(int i) { return (Boolean) ((Arg.Scalar) args.get(i)).value(); }
     }
 
     private final List<Buffer> buffers;

@@ -25,16 +25,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the dit_forward golden tolerance of PyTorch, and still right when replayed with other inputs (x, time)
  * than it was recorded with, i.e. a closed kernel program a device backend can execute as is.
  */
-class DitPlanTest {
+public class DitPlanTest {
     static final double TOL = 1e-4; // goldens README: single forward
 
-    record Case(DiT dit, Map<String, RawTensor> sd, DitArch arch, Tensor x, Tensor cond, long[][] text, float[] time,
+    public record Case(DiT dit, Map<String, RawTensor> sd, DitArch arch, Tensor x, Tensor cond, long[][] text, float[] time,
                 boolean[][] mask, boolean cfg) {
-        Tensor direct(Tensor xIn, float[] t) {
+        public Tensor direct(Tensor xIn, float[] t) {
             return dit.forward(xIn, cond, text, t, mask, false, false, cfg, Trace.OFF);
         }
 
-        Plan record(Tensor xIn, float[] t) {
+        public Plan record(Tensor xIn, float[] t) {
             PlanRecorder rec = new PlanRecorder(Backend.cpu()).weights(sd)
                     .input("x", xIn.data).input("cond", cond.data).input("time", t);
             DiT recorded = DiT.load(sd, arch, rec.backend());
@@ -43,7 +43,7 @@ class DitPlanTest {
         }
     }
 
-    static Case load(GoldenFile g, SafeTensors weights) {
+    public static Case load(GoldenFile g, SafeTensors weights) {
         Map<String, RawTensor> sd = GoldenModel.stateDict(weights);
         DitArch arch = DitArch.fromJson(g.requireMeta("arch"), g.path().toString());
         Tensor x = g.input("x"), cond = g.input("cond");

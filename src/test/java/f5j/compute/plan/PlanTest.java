@@ -14,15 +14,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Plan recording and host replay on a small model built from every Backend op. */
-class PlanTest {
-    static final int B = 2, N = 5, D = 8, H = 2, K = 3;
+public class PlanTest {
+    public static final int B = 2, N = 5, D = 8, H = 2, K = 3;
 
     /** A toy block: weights come from the state dict as fresh arrays, like a real loader. */
-    static final class Toy {
+    public static final class Toy {
         final Map<String, RawTensor> sd = new LinkedHashMap<>();
         final float[] ln_g, ln_b, w1, b1, w2, conv_w, conv_b, rms_g, mask;
 
-        Toy(long seed) {
+        public Toy(long seed) {
             Random r = new Random(seed);
             ln_g = param("norm.weight", r, D);
             ln_b = param("norm.bias", r, D);
@@ -45,7 +45,7 @@ class PlanTest {
             return sd.get(key).toFloats(); // a copy: the recorder must match weights by content
         }
 
-        float[] forward(Backend be, float[] x) {
+        public float[] forward(Backend be, float[] x) {
             int rows = B * N;
             float[] h = new float[rows * D], f = new float[rows * 2 * D], g = new float[rows * 2 * D];
             float[] o = new float[rows * D], c = new float[rows * D], a = new float[rows * D];
@@ -66,14 +66,14 @@ class PlanTest {
         }
     }
 
-    static float[] randn(long seed, int n) {
+    public static float[] randn(long seed, int n) {
         Random r = new Random(seed);
         float[] v = new float[n];
         for (int i = 0; i < n; i++) v[i] = (float) r.nextGaussian();
         return v;
     }
 
-    static Plan record(Toy toy, float[] x) {
+    public static Plan record(Toy toy, float[] x) {
         PlanRecorder rec = new PlanRecorder(Backend.cpu()).weights(toy.sd).input("x", x);
         float[] out = toy.forward(rec.backend(), x);
         return rec.finish(Map.of("out", out));

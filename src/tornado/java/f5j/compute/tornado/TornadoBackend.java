@@ -6,6 +6,7 @@ import f5j.compute.plan.PlanCompiler;
 import f5j.compute.plan.PlanExecutor;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 
+import java.lang.reflect.Array;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -62,25 +63,27 @@ public final class TornadoBackend implements InvocationHandler {
         return null;
     }
 
-    /** One Backend call: a cached one-task plan for this shape, inputs in, the written array out. */
+    /** One Backend call: a cached one-task plan for this shape; arrays in, the arrays it writes copied back. */
     private void call(Method m, Object[] args) {
-        Class<?>[] types = m.getParameterTypes();
+        Plan.Access[] acc = Plan.access(m);
         StringBuilder key = new StringBuilder(m.toGenericString());
-        Map<String, float[]> inputs = new HashMap<>();
-        int out = -1;
-        for (int i = 0; i < types.length; i++) if (types[i] == float[].class) out = i;
+        Map<String, Object> inputs = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
-            if (types[i] == float[].class) {
-                float[] a = (float[]) args[i];
-                key.append('|').append(a == null ? "null" : "f" + a.length);
-                if (a != null && i != out) inputs.put("a" + i, a);
-            } else {
+            if (acc[i] == null) {
                 key.append('|').append(args[i]);
+            } else {
+                key.append('|').append(args[i] == null ? "null" : Array.getLength(args[i]));
+                if (args[i] != null && acc[i] != Plan.Access.WRITE) inputs.put("a" + i, args[i]);
             }
         }
         PlanExecutor exec = singleCalls.computeIfAbsent(key.toString(),
                 k -> new TornadoPlanExecutor(Plan.ofCall(m, args), 1));
-        float[] result = exec.run(inputs).get("out");
-        System.arraycopy(result, 0, (float[]) args[out], 0, result.length);
+        Map<String, float[]> out = exec.run(inputs);
+        for (int i = 0; i < args.length; i++) {
+            if (acc[i] != null && acc[i] != Plan.Access.READ && args[i] != null) {
+                float[] r = out.get("a" + i);
+                System.arraycopy(r, 0, (float[]) args[i], 0, r.length);
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@ package f5j.compute.tornado;
 import f5j.compute.Kernels;
 import uk.ac.manchester.tornado.api.annotations.Parallel;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
  * TornadoVM twins of {@link Kernels}, with the same arithmetic in the same order. They exist only because
@@ -157,6 +158,153 @@ public final class TornadoKernels {
             }
             float inv = sum > 0f ? 1f / sum : 0f;
             for (int d = 0; d < dh; d++) out.set(qo + d, out.get(qo + d) * inv);
+        }
+    }
+
+    // ---- DiT (twins of the Kernels the dit area added) ----
+
+    public static void gatherRows(FloatArray table, int dim, IntArray ids, FloatArray y, int rows) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            for (@Parallel int i = 0; i < dim; i++) y.set(r * dim + i, table.get(ids.get(r) * dim + i));
+        }
+    }
+
+    public static void zeroRows(FloatArray x, int dim, FloatArray keep, int rows) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            if (keep.get(r) == 0f) {
+                for (int i = 0; i < dim; i++) x.set(r * dim + i, 0f);
+            }
+        }
+    }
+
+    /** One work item per output value (row, column); absent parts have width 0 and are never read. */
+    public static void concatLast(FloatArray a, int da, FloatArray b, int db, int bZero, FloatArray c, int dc,
+                                  FloatArray y, int rows) {
+        int w = da + db + dc;
+        for (@Parallel int r = 0; r < rows; r++) {
+            for (@Parallel int j = 0; j < w; j++) {
+                float v;
+                if (j < da) v = a.get(r * da + j);
+                else if (j < da + db) v = bZero != 0 ? 0f : b.get(r * db + j - da);
+                else v = c.get(r * dc + j - da - db);
+                y.set(r * w + j, v);
+            }
+        }
+    }
+
+    public static void modulate(FloatArray x, int len, int dim, FloatArray emb, int embWidth, int scaleOff,
+                                int shiftOff, FloatArray y, int rows) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            for (@Parallel int i = 0; i < dim; i++) {
+                int eo = (r / len) * embWidth, o = r * dim;
+                y.set(o + i, x.get(o + i) * (1f + emb.get(eo + scaleOff + i)) + emb.get(eo + shiftOff + i));
+            }
+        }
+    }
+
+    public static void gatedAdd(FloatArray x, FloatArray y, int len, int dim, FloatArray emb, int embWidth,
+                                int gateOff, int rows) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            for (@Parallel int i = 0; i < dim; i++) {
+                int eo = (r / len) * embWidth + gateOff, o = r * dim;
+                x.set(o + i, x.get(o + i) + emb.get(eo + i) * y.get(o + i));
+            }
+        }
+    }
+
+    /** Sequential over channels within a batch (the mean over channels needs all of them). */
+    public static void grnScale(FloatArray x, int len, int dim, FloatArray nx, int batch) {
+        for (@Parallel int b = 0; b < batch; b++) {
+            int xo = b * len * dim, no = b * dim;
+            float mean = 0f;
+            for (int d = 0; d < dim; d++) {
+                float ss = 0f;
+                for (int t = 0; t < len; t++) {
+                    float v = x.get(xo + t * dim + d);
+                    ss += v * v;
+                }
+                float g = (float) Math.sqrt(ss);
+                nx.set(no + d, g);
+                mean += g;
+            }
+            mean /= dim;
+            float den = mean + 1e-6f;
+            for (int d = 0; d < dim; d++) nx.set(no + d, nx.get(no + d) / den);
+        }
+    }
+
+    public static void grnApply(FloatArray x, int len, int dim, FloatArray nx, FloatArray gamma, FloatArray beta,
+                                FloatArray y, int rows) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            for (@Parallel int d = 0; d < dim; d++) {
+                int o = r * dim, no = (r / len) * dim;
+                float v = x.get(o + d);
+                y.set(o + d, gamma.get(d) * (v * nx.get(no + d)) + beta.get(d) + v);
+            }
+        }
+    }
+
+    public static void angleTable(FloatArray invFreq, int half, FloatArray cos, FloatArray sin, int len) {
+        for (@Parallel int p = 0; p < len; p++) {
+            for (@Parallel int k = 0; k < half; k++) {
+                float a = (float) p * invFreq.get(k);
+                cos.set(p * half + k, (float) Math.cos(a));
+                sin.set(p * half + k, (float) Math.sin(a));
+            }
+        }
+    }
+
+    public static void addCosSin(FloatArray x, int len, int half, FloatArray cos, FloatArray sin, IntArray validLen,
+                                 int rows) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            int p = r % len;
+            if (p < validLen.get(r / len)) {
+                int o = r * 2 * half, t = p * half;
+                for (int k = 0; k < half; k++) {
+                    x.set(o + k, x.get(o + k) + cos.get(t + k));
+                    x.set(o + half + k, x.get(o + half + k) + sin.get(t + k));
+                }
+            }
+        }
+    }
+
+    public static void rotary(FloatArray x, int len, int heads, int dh, int ropeHeads, FloatArray cos,
+                              FloatArray sin, int rows) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            int half = dh / 2;
+            int t = (r % len) * half;
+            for (int h = 0; h < ropeHeads; h++) {
+                int o = r * heads * dh + h * dh;
+                for (int k = 0; k < half; k++) {
+                    float c = cos.get(t + k), s = sin.get(t + k);
+                    float a = x.get(o + 2 * k), b = x.get(o + 2 * k + 1);
+                    x.set(o + 2 * k, a * c + (-b) * s);
+                    x.set(o + 2 * k + 1, b * c + a * s);
+                }
+            }
+        }
+    }
+
+    public static void timestepSinusoid(FloatArray time, float scale, FloatArray freqs, int half, FloatArray y,
+                                        int batch) {
+        for (@Parallel int b = 0; b < batch; b++) {
+            float st = scale * time.get(b);
+            for (int k = 0; k < half; k++) {
+                float a = st * freqs.get(k);
+                y.set(b * 2 * half + k, (float) Math.sin(a));
+                y.set(b * 2 * half + half + k, (float) Math.cos(a));
+            }
+        }
+    }
+
+    public static void addScaled(FloatArray a, FloatArray b, float s, FloatArray y, int n) {
+        for (@Parallel int i = 0; i < n; i++) y.set(i, a.get(i) + b.get(i) * s);
+    }
+
+    public static void cfgCombine(FloatArray packed, int half, float cfg, FloatArray y) {
+        for (@Parallel int i = 0; i < half; i++) {
+            float p = packed.get(i);
+            y.set(i, p + (p - packed.get(half + i)) * cfg);
         }
     }
 }
