@@ -1,6 +1,7 @@
 package f5j.cli;
 
 import f5j.compute.Backend;
+import f5j.compute.plan.PlanBackend;
 import f5j.util.F5jException;
 
 import java.lang.reflect.InvocationTargetException;
@@ -15,8 +16,9 @@ final class Backends {
     static Backend byName(String name) {
         return switch (name) {
             case "cpu" -> Backend.cpu();
+            case "cpu-plan" -> PlanBackend.over(Backend.cpu()); // the device execution model, on the host
             case "tornado" -> tornado();
-            default -> throw new F5jException("--backend " + name + ": unknown backend (cpu, tornado)");
+            default -> throw new F5jException("--backend " + name + ": unknown backend (cpu, cpu-plan, tornado)");
         };
     }
 
