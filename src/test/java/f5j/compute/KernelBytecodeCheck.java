@@ -65,7 +65,11 @@ final class KernelBytecodeCheck {
 
     private KernelBytecodeCheck() {}
 
-    /** Kernel classes among the .class files under {@code root}: annotated @Kernel or named *Kernels. */
+    /**
+     * Kernel classes among the .class files under {@code root}: those annotated {@code @Kernel}, and
+     * f5j.compute.Kernels in any case. (Not a naming rule: host-only classes such as the Vector API
+     * SimdKernels are named like kernels but are not meant for TornadoVM.)
+     */
     static List<ClassModel> discover(Path root) {
         List<ClassModel> found = new ArrayList<>();
         try (Stream<Path> files = Files.walk(root)) {
@@ -80,8 +84,7 @@ final class KernelBytecodeCheck {
     }
 
     static boolean isKernelClass(ClassModel cm) {
-        String simple = cm.thisClass().asSymbol().displayName();
-        if (simple.endsWith("Kernels")) return true;
+        if (cm.thisClass().asInternalName().equals("f5j/compute/Kernels")) return true;
         var invisible = cm.findAttribute(Attributes.runtimeInvisibleAnnotations())
                 .map(RuntimeInvisibleAnnotationsAttribute::annotations).orElse(List.of());
         var visible = cm.findAttribute(Attributes.runtimeVisibleAnnotations())

@@ -1,5 +1,6 @@
 package f5j.compute.tornado;
 
+import f5j.compute.Kernel;
 import f5j.compute.Kernels;
 import uk.ac.manchester.tornado.api.annotations.Parallel;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
@@ -18,6 +19,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * argument must be a device object or a primitive. {@code Kernels.erf} is called as is: it is a pure
  * static double function the offloadability test keeps compilable.
  */
+@Kernel
 public final class TornadoKernels {
     private TornadoKernels() {}
 
