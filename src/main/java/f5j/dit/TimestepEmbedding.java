@@ -1,6 +1,7 @@
 package f5j.dit;
 
 import f5j.compute.Backend;
+import f5j.compute.SleefF;
 import f5j.trace.Trace;
 
 /** {@code time_embed}: sinusoidal features of 1000 * t (256 wide), then Linear, SiLU, Linear. */
@@ -16,10 +17,10 @@ final class TimestepEmbedding {
     TimestepEmbedding(Params p, int dim, Backend be) {
         this.be = be;
         this.dim = dim;
-        // exp(k * -(ln 10000 / (half - 1))), each product and exp in float32 as upstream
+        // exp(k * -(ln 10000 / (half - 1))), the products and the exp in float32 as torch computes them
         int half = FREQ_DIM / 2;
         float step = (float) (-Math.log(10000) / (half - 1));
-        for (int k = 0; k < half; k++) freqs[k] = (float) Math.exp((float) k * step);
+        for (int k = 0; k < half; k++) freqs[k] = SleefF.exp((float) k * step);
         mlp0 = p.linear("time_embed.time_mlp.0", FREQ_DIM, dim, true);
         mlp2 = p.linear("time_embed.time_mlp.2", dim, dim, true);
     }

@@ -1,5 +1,7 @@
 package f5j.sampler;
 
+import f5j.compute.SleefF;
+
 /**
  * The ODE time grids of {@code CFM.sample}, in float32 as upstream computes them: the Empirically Pruned
  * Step Sampling table for the step counts it lists, {@code torch.linspace(0, 1, steps + 1)} otherwise,
@@ -34,7 +36,7 @@ public final class TimeGrid {
         if (swayCoef != null) {
             float s = swayCoef.floatValue(), halfPi = (float) (Math.PI / 2);
             for (int i = 0; i < t.length; i++) {
-                float c = SleefCosF.cos(halfPi * t[i]);
+                float c = SleefF.cos(halfPi * t[i]);
                 t[i] = t[i] + s * ((c - 1f) + t[i]);
             }
         }

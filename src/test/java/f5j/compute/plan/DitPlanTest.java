@@ -4,14 +4,14 @@ import f5j.compute.Backend;
 import f5j.config.DitArch;
 import f5j.dit.DiT;
 import f5j.dit.DitForwardKind;
-import f5j.dit.GoldenModel;
 import f5j.golden.GoldenFile;
 import f5j.golden.Metrics;
 import f5j.tensor.Tensor;
 import f5j.testing.Goldens;
 import f5j.trace.Trace;
+import f5j.weights.Checkpoints;
 import f5j.weights.RawTensor;
-import f5j.weights.SafeTensors;
+import f5j.weights.Weights;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -43,8 +43,9 @@ public class DitPlanTest {
         }
     }
 
-    public static Case load(GoldenFile g, SafeTensors weights) {
-        Map<String, RawTensor> sd = GoldenModel.stateDict(weights);
+    /** The golden's DiT: its arch metadata and the EMA weights of the model.safetensors beside it. */
+    public static Case load(GoldenFile g) {
+        Map<String, RawTensor> sd = Checkpoints.loadStateDict(g.dir().resolve("model.safetensors"), Weights.EMA);
         DitArch arch = DitArch.fromJson(g.requireMeta("arch"), g.path().toString());
         Tensor x = g.input("x"), cond = g.input("cond");
         boolean[][] mask = null;
@@ -63,9 +64,8 @@ public class DitPlanTest {
     @ValueSource(strings = {"f5tts-tiny-v0/forward_cfg.safetensors", "f5tts-tiny-v0/forward_masked.safetensors",
             "f5tts-tiny-v1/forward_cfg.safetensors", "f5tts-tiny-v1/forward_masked.safetensors"})
     void replayedPlanEqualsForwardAndGolden(String golden) {
-        try (GoldenFile g = GoldenFile.open(Goldens.file(golden));
-             SafeTensors w = SafeTensors.open(Goldens.file(golden).resolveSibling("model.safetensors"))) {
-            Case c = load(g, w);
+        try (GoldenFile g = GoldenFile.open(Goldens.file(golden))) {
+            Case c = load(g);
             Plan plan = c.record(c.x(), c.time());
 
             assertThat(plan.problems()).as(plan.summary(false)).isEmpty();

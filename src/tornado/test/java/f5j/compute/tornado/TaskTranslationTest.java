@@ -7,7 +7,6 @@ import f5j.compute.plan.Plan;
 import f5j.compute.plan.PlanTest;
 import f5j.golden.GoldenFile;
 import f5j.testing.Goldens;
-import f5j.weights.SafeTensors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,9 +26,8 @@ class TaskTranslationTest {
     @ValueSource(strings = {"f5tts-tiny-v0/forward_cfg.safetensors", "f5tts-tiny-v0/forward_masked.safetensors",
             "f5tts-tiny-v1/forward_cfg.safetensors", "f5tts-tiny-v1/forward_masked.safetensors"})
     void ditPlanTasksEqualCpuReplay(String golden) {
-        try (GoldenFile g = GoldenFile.open(Goldens.file(golden));
-             SafeTensors w = SafeTensors.open(Goldens.file(golden).resolveSibling("model.safetensors"))) {
-            DitPlanTest.Case c = DitPlanTest.load(g, w);
+        try (GoldenFile g = GoldenFile.open(Goldens.file(golden))) {
+            DitPlanTest.Case c = DitPlanTest.load(g);
             Plan plan = c.record(c.x(), c.time());
             Map<String, Object> in = Map.of("x", c.x().data, "cond", c.cond().data, "time", c.time());
             float[] cpu = new HostPlanExecutor(plan, Backend.cpu()).run(in).get("pred");
