@@ -60,7 +60,8 @@ public final class Plan {
             "rotary", Map.of(0, Access.READ_WRITE),
             "addCosSin", Map.of(0, Access.READ_WRITE),
             "grn", Map.of(6, Access.WRITE, 7, Access.WRITE),
-            "angleTable", Map.of(3, Access.WRITE, 4, Access.WRITE));
+            "angleTable", Map.of(3, Access.WRITE, 4, Access.WRITE),
+            "polarSpectrum", Map.of(4, Access.WRITE, 5, Access.WRITE));
 
     /** Access of each parameter of a Backend method (null for scalars). */
     public static Access[] access(Method op) {

@@ -309,4 +309,24 @@ public final class TornadoKernels {
             y.set(i, p + (p - packed.get(half + i)) * cfg);
         }
     }
+
+    // ---- audio/Vocos ----
+
+    public static void scaleLast(FloatArray x, int dim, FloatArray g, FloatArray y, int rows) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            for (@Parallel int i = 0; i < dim; i++) y.set(r * dim + i, x.get(r * dim + i) * g.get(i));
+        }
+    }
+
+    public static void polarSpectrum(FloatArray x, int bins, float maxMag, FloatArray re, FloatArray im, int rows) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            for (@Parallel int k = 0; k < bins; k++) {
+                int xo = r * 2 * bins, o = r * bins;
+                float mag = Math.min((float) Math.exp(x.get(xo + k)), maxMag);
+                float p = x.get(xo + bins + k);
+                re.set(o + k, mag * (float) Math.cos(p));
+                im.set(o + k, mag * (float) Math.sin(p));
+            }
+        }
+    }
 }

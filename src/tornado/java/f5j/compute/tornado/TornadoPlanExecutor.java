@@ -146,6 +146,11 @@ final class TornadoPlanExecutor implements PlanExecutor {
             case "addScaled" -> List.of(TwinCall.of(id, TornadoKernels::addScaled, a.f(0), a.f(1), s.f(2), a.f(4), s.i(3)));
             // cfgCombine(packed, half, cfg, y)
             case "cfgCombine" -> List.of(TwinCall.of(id, TornadoKernels::cfgCombine, a.f(0), s.i(1), s.f(2), a.f(3)));
+            // scaleLast(x, rows, dim, g, y)
+            case "scaleLast" -> List.of(TwinCall.of(id, TornadoKernels::scaleLast, a.f(0), s.i(2), a.f(3), a.f(4), s.i(1)));
+            // polarSpectrum(x, rows, bins, maxMag, re, im)
+            case "polarSpectrum" -> List.of(TwinCall.of(id, TornadoKernels::polarSpectrum, a.f(0), s.i(2), s.f(3), a.f(4),
+                    a.f(5), s.i(1)));
             default -> throw new UnsupportedOperationException("Backend." + s.name()
                     + " has no TornadoVM twin in f5j.compute.tornado.TornadoKernels yet");
         };
