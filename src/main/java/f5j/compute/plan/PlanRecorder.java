@@ -52,7 +52,9 @@ public final class PlanRecorder {
         final Object array;
         String name;
         Role role;
-        Object host;            // first-read contents of host-provided buffers
+        Object host;            // host-provided buffers: the array itself, or a copy once a kernel overwrites it
+        long hostHash;          // its contents when a kernel first read it
+        boolean hostCopied;
         int writer = -1;        // last step that wrote it
         long writtenHash;       // its contents right after that step
         boolean writtenByKernel;
@@ -129,6 +131,9 @@ public final class PlanRecorder {
             }
         }
         steps.add(new Step(m, List.copyOf(recorded)));
+        for (int i = 0; i < a.length; i++) {
+            if (acc[i] != null && acc[i] != Access.READ && a[i] != null) keepFirstContents(infos.get(a[i]), step);
+        }
         Object result;
         try {
             result = m.invoke(delegate, a);
@@ -201,7 +206,8 @@ public final class PlanRecorder {
             in.name = input;
             return;
         }
-        in.host = copy(in.array);
+        in.host = in.array; // no copy (weights are large): finish() checks it still holds these contents
+        in.hostHash = hash(in.array);
         String key = in.array instanceof float[] f ? matchWeight(f) : null;
         if (key != null) {
             in.role = Role.WEIGHT;
@@ -213,6 +219,16 @@ public final class PlanRecorder {
     }
 
     /** A declared input by identity, else one not yet seen with the same type and contents (a copy). */
+    /** A host-provided buffer a kernel is about to overwrite: keep the contents every run starts from. */
+    private void keepFirstContents(Info in, int step) {
+        if (in.host == null || in.hostCopied) return;
+        if (hash(in.array) != in.hostHash) {
+            problems.add("host code changed " + in.name + " after a kernel read it, before step " + step);
+        }
+        in.host = copy(in.array);
+        in.hostCopied = true;
+    }
+
     private String matchInput(Object arr) {
         for (var e : declared.entrySet()) if (e.getValue() == arr) return e.getKey();
         for (var e : declared.entrySet()) {
@@ -263,6 +279,11 @@ public final class PlanRecorder {
             }
             in.role = Role.OUTPUT;
             in.name = e.getKey();
+        }
+        for (Info in : order) {
+            if (in.host != null && !in.hostCopied && hash(in.array) != in.hostHash) {
+                problems.add("host code changed " + in.name + " after a kernel read it (the plan needs those contents)");
+            }
         }
         List<Buffer> buffers = new ArrayList<>(order.size());
         for (Info in : order) {
