@@ -37,6 +37,8 @@ final class BadKernelsFixture {
 
     static int takesObject(String s) { return 0; }
 
+    static void namesParameterHalf(float[] y, int half) { y[0] = half; }
+
     static void clean(float[] x, float[] y, int from, int to) {
         for (int i = from; i < to; i++) y[i] = (float) Math.exp(x[i]) + helper(x[i]);
     }

@@ -19,6 +19,7 @@ import java.lang.classfile.instruction.ExceptionCatch;
 import java.lang.classfile.instruction.FieldInstruction;
 import java.lang.classfile.instruction.InvokeDynamicInstruction;
 import java.lang.classfile.instruction.InvokeInstruction;
+import java.lang.classfile.instruction.LocalVariable;
 import java.lang.classfile.instruction.MonitorInstruction;
 import java.lang.classfile.instruction.NewMultiArrayInstruction;
 import java.lang.classfile.instruction.NewObjectInstruction;
@@ -28,6 +29,7 @@ import java.lang.classfile.instruction.ThrowInstruction;
 import java.lang.classfile.instruction.TypeCheckInstruction;
 import java.lang.classfile.TypeKind;
 import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
 import java.lang.reflect.AccessFlag;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +62,18 @@ final class KernelBytecodeCheck {
     /** TornadoVM's device array types, used by the twins in src/tornado/java (only built with -Ptornadovm). */
     private static final String TORNADO_ARRAYS = "uk/ac/manchester/tornado/api/types/arrays/";
     private static final Set<String> DEVICE_ARRAY_METHODS = Set.of("get", "set", "getSize");
+
+    /**
+     * OpenCL C keywords and types that are not Java keywords. TornadoVM keeps a kernel's parameter names
+     * in the OpenCL source it generates, so a parameter named {@code half} makes the build fail on the
+     * device (seen with PoCL) and TornadoVM falls back to running the kernel on the JVM.
+     */
+    static final Set<String> OPENCL_RESERVED = Set.of("half", "bool", "uchar", "ushort", "uint", "ulong", "global",
+            "local", "constant", "private", "kernel", "read_only", "write_only", "read_write", "sampler_t", "event_t",
+            "size_t", "ptrdiff_t", "intptr_t", "uintptr_t", "complex", "imaginary", "restrict", "inline", "unsigned",
+            "signed", "typedef", "struct", "union", "extern", "auto", "register", "sizeof");
+    private static final java.util.regex.Pattern OPENCL_VECTOR =
+            java.util.regex.Pattern.compile("(u?char|u?short|u?int|u?long|float|double|half|bool)(2|3|4|8|16)|__\\w*|image\\w*");
 
     private static final String KERNEL_ANNOTATION = "Lf5j/compute/Kernel;";
 
@@ -124,11 +138,29 @@ final class KernelBytecodeCheck {
                 if (!type.returnType().isPrimitive()) out.add(where + ": returns " + type.returnType().displayName());
                 List<String> callees = new ArrayList<>();
                 calls.put(key(cls, name, m.methodType().stringValue()), callees);
-                m.code().ifPresent(code -> checkCode(where, code, kernelClasses, callees, out));
+                m.code().ifPresent(code -> {
+                    int slots = 0;
+                    for (ClassDesc pd : type.parameterList()) slots += (pd.equals(ConstantDescs.CD_long) || pd.equals(ConstantDescs.CD_double)) ? 2 : 1;
+                    checkParameterNames(where, code, slots, out);
+                    checkCode(where, code, kernelClasses, callees, out);
+                });
             }
         }
         findRecursion(calls, out);
         return out;
+    }
+
+    /** Parameter names from the LocalVariableTable (javac emits it by default, as Maven builds do). */
+    private static void checkParameterNames(String where, CodeModel code, int paramSlots, List<String> out) {
+        // kernels are static, so parameters fill slots 0..paramSlots-1 and javac never reuses them
+        for (var e : code) {
+            if (e instanceof LocalVariable lv && lv.slot() < paramSlots) {
+                String n = lv.name().stringValue();
+                if (OPENCL_RESERVED.contains(n) || OPENCL_VECTOR.matcher(n).matches()) {
+                    out.add(where + ": parameter '" + n + "' is an OpenCL C keyword (TornadoVM keeps parameter names)");
+                }
+            }
+        }
     }
 
     private static boolean primitiveOrPrimitiveArray(ClassDesc d) {

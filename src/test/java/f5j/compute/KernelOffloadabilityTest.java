@@ -40,6 +40,7 @@ class KernelOffloadabilityTest {
         assertThat(v).anyMatch(s -> s.startsWith(p + "usesLog1p@") && s.contains("Math.log1p is not compiled"));
         assertThat(v).anyMatch(s -> s.startsWith(p + "catches@") && s.contains("try/catch"));
         assertThat(v).anyMatch(s -> s.startsWith(p + "takesObject: parameter of type String"));
+        assertThat(v).anyMatch(s -> s.startsWith(p + "namesParameterHalf: parameter 'half' is an OpenCL C keyword"));
         assertThat(v).noneMatch(s -> s.startsWith(p + "clean"));
     }
 }

@@ -16,8 +16,10 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  *       arguments are legacy) accessed with get/set.</li>
  * </ul>
  * Flags are ints (0/1) rather than booleans, and absent arrays are a 1-element dummy, because every task
- * argument must be a device object or a primitive. {@code Kernels.erf} is called as is: it is a pure
- * static double function the offloadability test keeps compilable.
+ * argument must be a device object or a primitive. No parameter may be named like an OpenCL C keyword:
+ * TornadoVM keeps parameter names in the generated kernel ({@code half} failed to build on PoCL).
+ * {@code Kernels.erf} is called as is: it is a pure static double function the offloadability test keeps
+ * compilable.
  */
 @Kernel
 public final class TornadoKernels {
@@ -246,25 +248,25 @@ public final class TornadoKernels {
         }
     }
 
-    public static void angleTable(FloatArray invFreq, int half, FloatArray cos, FloatArray sin, int len) {
+    public static void angleTable(FloatArray invFreq, int halfDim, FloatArray cos, FloatArray sin, int len) {
         for (@Parallel int p = 0; p < len; p++) {
-            for (@Parallel int k = 0; k < half; k++) {
+            for (@Parallel int k = 0; k < halfDim; k++) {
                 float a = (float) p * invFreq.get(k);
-                cos.set(p * half + k, (float) Math.cos(a));
-                sin.set(p * half + k, (float) Math.sin(a));
+                cos.set(p * halfDim + k, (float) Math.cos(a));
+                sin.set(p * halfDim + k, (float) Math.sin(a));
             }
         }
     }
 
-    public static void addCosSin(FloatArray x, int len, int half, FloatArray cos, FloatArray sin, IntArray validLen,
+    public static void addCosSin(FloatArray x, int len, int halfDim, FloatArray cos, FloatArray sin, IntArray validLen,
                                  int rows) {
         for (@Parallel int r = 0; r < rows; r++) {
             int p = r % len;
             if (p < validLen.get(r / len)) {
-                int o = r * 2 * half, t = p * half;
-                for (int k = 0; k < half; k++) {
+                int o = r * 2 * halfDim, t = p * halfDim;
+                for (int k = 0; k < halfDim; k++) {
                     x.set(o + k, x.get(o + k) + cos.get(t + k));
-                    x.set(o + half + k, x.get(o + half + k) + sin.get(t + k));
+                    x.set(o + halfDim + k, x.get(o + halfDim + k) + sin.get(t + k));
                 }
             }
         }
@@ -273,11 +275,11 @@ public final class TornadoKernels {
     public static void rotary(FloatArray x, int len, int heads, int dh, int ropeHeads, FloatArray cos,
                               FloatArray sin, int rows) {
         for (@Parallel int r = 0; r < rows; r++) {
-            int half = dh / 2;
-            int t = (r % len) * half;
+            int halfDim = dh / 2;
+            int t = (r % len) * halfDim;
             for (int h = 0; h < ropeHeads; h++) {
                 int o = r * heads * dh + h * dh;
-                for (int k = 0; k < half; k++) {
+                for (int k = 0; k < halfDim; k++) {
                     float c = cos.get(t + k), s = sin.get(t + k);
                     float a = x.get(o + 2 * k), b = x.get(o + 2 * k + 1);
                     x.set(o + 2 * k, a * c + (-b) * s);
@@ -287,14 +289,14 @@ public final class TornadoKernels {
         }
     }
 
-    public static void timestepSinusoid(FloatArray time, float scale, FloatArray freqs, int half, FloatArray y,
+    public static void timestepSinusoid(FloatArray time, float scale, FloatArray freqs, int halfDim, FloatArray y,
                                         int batch) {
         for (@Parallel int b = 0; b < batch; b++) {
             float st = scale * time.get(b);
-            for (int k = 0; k < half; k++) {
+            for (int k = 0; k < halfDim; k++) {
                 float a = st * freqs.get(k);
-                y.set(b * 2 * half + k, (float) Math.sin(a));
-                y.set(b * 2 * half + half + k, (float) Math.cos(a));
+                y.set(b * 2 * halfDim + k, (float) Math.sin(a));
+                y.set(b * 2 * halfDim + halfDim + k, (float) Math.cos(a));
             }
         }
     }
@@ -303,10 +305,10 @@ public final class TornadoKernels {
         for (@Parallel int i = 0; i < n; i++) y.set(i, a.get(i) + b.get(i) * s);
     }
 
-    public static void cfgCombine(FloatArray packed, int half, float cfg, FloatArray y) {
-        for (@Parallel int i = 0; i < half; i++) {
+    public static void cfgCombine(FloatArray packed, int halfDim, float cfg, FloatArray y) {
+        for (@Parallel int i = 0; i < halfDim; i++) {
             float p = packed.get(i);
-            y.set(i, p + (p - packed.get(half + i)) * cfg);
+            y.set(i, p + (p - packed.get(halfDim + i)) * cfg);
         }
     }
 
