@@ -34,7 +34,7 @@ final class VocodeCommand implements Callable<Integer> {
             description = "which tensor of a mel .safetensors file holding several (e.g. out/features)")
     String tensorName;
     @Option(names = "--float", description = "write 32-bit float samples instead of 16-bit PCM") boolean asFloat;
-    @Option(names = "--backend", defaultValue = "cpu", description = "cpu or tornado") String backend;
+    @Option(names = "--backend", defaultValue = "cpu", description = "cpu, tornado (TornadoVM; build with -Ptornadovm) or cpu-plan (the device plan path on the CPU)") String backend;
 
     @Override
     public Integer call() {

@@ -6,6 +6,7 @@ package f5j.compute;
  * the same code can be compiled for a GPU. Each kernel covers an index range [from, to) of its
  * outermost parallel loop, so a caller can split the work across threads.
  */
+@Kernel
 public final class Kernels {
     private Kernels() {}
 
@@ -64,8 +65,10 @@ public final class Kernels {
     public static void mish(float[] x, float[] y, int from, int to) {
         for (int i = from; i < to; i++) {
             float v = x[i];
-            // softplus with PyTorch's threshold of 20
-            float sp = v > 20f ? v : (float) Math.log1p(Math.exp(v));
+            // softplus with PyTorch's threshold of 20. log1p(e) is spelled out because TornadoVM does not
+            // compile Math.log1p: a series where 1 + e would lose digits, else log(1 + e) (both ~1e-12 rel.).
+            double e = Math.exp(v);
+            float sp = v > 20f ? v : (float) (e < 1e-4 ? e * (1.0 - e * (0.5 - e / 3.0)) : Math.log(1.0 + e));
             y[i] = v * (float) Math.tanh(sp);
         }
     }
@@ -304,33 +307,33 @@ public final class Kernels {
     }
 
     /**
-     * cos/sin tables of position times frequency: {@code cos[p * half + k] = cos(p * invFreq[k])}, the
+     * cos/sin tables of position times frequency: {@code cos[p * halfLen + k] = cos(p * invFreq[k])}, the
      * angle rounded to float first (as torch.outer in float32 does). Parallel index: position.
      */
-    public static void angleTable(float[] invFreq, int half, float[] cos, float[] sin, int posFrom, int posTo) {
+    public static void angleTable(float[] invFreq, int halfLen, float[] cos, float[] sin, int posFrom, int posTo) {
         for (int p = posFrom; p < posTo; p++) {
-            for (int k = 0; k < half; k++) {
+            for (int k = 0; k < halfLen; k++) {
                 float a = (float) p * invFreq[k];
-                cos[p * half + k] = (float) Math.cos(a);
-                sin[p * half + k] = (float) Math.sin(a);
+                cos[p * halfLen + k] = (float) Math.cos(a);
+                sin[p * halfLen + k] = (float) Math.sin(a);
             }
         }
     }
 
     /**
      * Adds the sinusoidal text positions (first half of the channels cos, second half sin) to rows of
-     * x (batch * len) x (2 * half) whose position is below the batch's valid length. Index: row.
+     * x (batch * len) x (2 * halfLen) whose position is below the batch's valid length. Index: row.
      */
-    public static void addCosSin(float[] x, int len, int half, float[] cos, float[] sin, int[] validLen,
+    public static void addCosSin(float[] x, int len, int halfLen, float[] cos, float[] sin, int[] validLen,
                                  int rowFrom, int rowTo) {
-        int dim = 2 * half;
+        int dim = 2 * halfLen;
         for (int r = rowFrom; r < rowTo; r++) {
             int p = r % len;
             if (p >= validLen[r / len]) continue;
-            int o = r * dim, t = p * half;
-            for (int k = 0; k < half; k++) {
+            int o = r * dim, t = p * halfLen;
+            for (int k = 0; k < halfLen; k++) {
                 x[o + k] = x[o + k] + cos[t + k];
-                x[o + half + k] = x[o + half + k] + sin[t + k];
+                x[o + halfLen + k] = x[o + halfLen + k] + sin[t + k];
             }
         }
     }
@@ -341,12 +344,12 @@ public final class Kernels {
      */
     public static void rotary(float[] x, int len, int heads, int dh, int ropeHeads, float[] cos, float[] sin,
                               int rowFrom, int rowTo) {
-        int half = dh / 2;
+        int halfLen = dh / 2;
         for (int r = rowFrom; r < rowTo; r++) {
-            int t = (r % len) * half;
+            int t = (r % len) * halfLen;
             for (int h = 0; h < ropeHeads; h++) {
                 int o = r * heads * dh + h * dh;
-                for (int k = 0; k < half; k++) {
+                for (int k = 0; k < halfLen; k++) {
                     float c = cos[t + k], s = sin[t + k];
                     float a = x[o + 2 * k], b = x[o + 2 * k + 1];
                     x[o + 2 * k] = a * c + (-b) * s;
@@ -358,16 +361,16 @@ public final class Kernels {
 
     /**
      * Sinusoidal timestep features: {@code arg = (scale * time[b]) * freqs[k]}, y[b] = [sin(arg), cos(arg)]
-     * (batch x 2 * half). Index: batch.
+     * (batch x 2 * halfLen). Index: batch.
      */
-    public static void timestepSinusoid(float[] time, float scale, float[] freqs, int half, float[] y,
+    public static void timestepSinusoid(float[] time, float scale, float[] freqs, int halfLen, float[] y,
                                         int batchFrom, int batchTo) {
         for (int b = batchFrom; b < batchTo; b++) {
             float st = scale * time[b];
-            for (int k = 0; k < half; k++) {
+            for (int k = 0; k < halfLen; k++) {
                 float a = st * freqs[k];
-                y[b * 2 * half + k] = (float) Math.sin(a);
-                y[b * 2 * half + half + k] = (float) Math.cos(a);
+                y[b * 2 * halfLen + k] = (float) Math.sin(a);
+                y[b * 2 * halfLen + halfLen + k] = (float) Math.cos(a);
             }
         }
     }
@@ -379,12 +382,12 @@ public final class Kernels {
 
     /**
      * Classifier-free guidance on a packed prediction (conditional rows first, the unconditional ones
-     * {@code half} values later): {@code y = pred + (pred - null) * cfg}.
+     * {@code halfLen} values later): {@code y = pred + (pred - null) * cfg}.
      */
-    public static void cfgCombine(float[] packed, int half, float cfg, float[] y, int from, int to) {
+    public static void cfgCombine(float[] packed, int halfLen, float cfg, float[] y, int from, int to) {
         for (int i = from; i < to; i++) {
             float p = packed[i];
-            y[i] = p + (p - packed[half + i]) * cfg;
+            y[i] = p + (p - packed[halfLen + i]) * cfg;
         }
     }
 }

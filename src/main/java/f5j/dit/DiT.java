@@ -125,16 +125,16 @@ public final class DiT {
         float[] h = ws.get("dit.h", rowsB * n * dim);
         float[] tAll = t, keepAll = keep;
         if (cfgInfer) {
-            // pack conditional rows, then unconditional ones (audio condition and text dropped)
+            // pack conditional rows, then unconditional ones (audio condition and text dropped); the stacking
+            // is a one-row concatenation on the backend, so the forward stays one closed kernel plan
+            // (f5j.compute.plan) that a device can run without the host
             int half = b * n * dim;
             float[] hc = ws.get("dit.hc", half), hu = ws.get("dit.hu", half);
             inputEmbedding(x, cond, text, false, false, cache, validLen, keep, b, n, hc, trace);
             inputEmbedding(x, cond, text, true, true, cache, validLen, keep, b, n, hu, trace);
-            System.arraycopy(hc, 0, h, 0, half);
-            System.arraycopy(hu, 0, h, half, half);
+            be.concatLast(hc, half, hu, half, false, null, 0, 1, h);
             tAll = new float[2 * b * dim];
-            System.arraycopy(t, 0, tAll, 0, t.length);
-            System.arraycopy(t, 0, tAll, t.length, t.length);
+            be.concatLast(t, t.length, t, t.length, false, null, 0, 1, tAll);
             if (keep != null) {
                 keepAll = new float[2 * b * n];
                 System.arraycopy(keep, 0, keepAll, 0, keep.length);
@@ -146,7 +146,8 @@ public final class DiT {
 
         rope(n);
         int rows = rowsB * n;
-        float[] residual = longSkip == null ? null : h.clone();
+        float[] residual = longSkip == null ? null : new float[h.length];
+        if (longSkip != null) be.concatLast(h, h.length, null, 0, false, null, 0, 1, residual); // copy, on the backend
         for (DiTBlock blk : blocks) blk.forward(h, tAll, rowsB, n, keepAll, ropeCos, ropeSin, trace);
         if (longSkip != null) {
             float[] cat = ws.get("dit.skipcat", rows * 2 * dim);

@@ -45,7 +45,7 @@ final class InputEmbedding {
 
         String m = "input_embed.conv_pos_embed";
         float[] h = ws.get("in.h", n);
-        System.arraycopy(p, 0, h, 0, n);
+        be.concatLast(p, n, null, 0, false, null, 0, 1, h); // a copy on the backend: the forward stays one kernel plan
         if (keep != null) be.zeroRows(h, rows, dim, keep);
         float[] c = ws.get("in.c", n);
         be.conv1d(h, batch, len, dim, conv0W, conv0B, dim, KERNEL, GROUPS, KERNEL / 2, c);

@@ -1,10 +1,16 @@
 package f5j.sampler;
 
 import f5j.compute.Backend;
+import f5j.compute.plan.Plan;
+import f5j.compute.plan.PlanCapture;
+import f5j.compute.plan.PlanCompiler;
+import f5j.compute.plan.PlanExecutor;
 import f5j.dit.DiT;
 import f5j.tensor.Tensor;
 import f5j.trace.Trace;
 import f5j.util.F5jException;
+
+import java.util.Map;
 
 /**
  * Upstream {@code CFM.sample} for one utterance: fixes the duration, pads the reference mel into the
@@ -90,6 +96,7 @@ public final class CfmSampler {
             }
         } finally {
             dit.clearCache();
+            flow.close();
         }
         float[] out = y.clone();
         System.arraycopy(cond.data, 0, out, 0, condLen * mel);
@@ -105,8 +112,12 @@ public final class CfmSampler {
         return y0.data.clone();
     }
 
-    /** The ODE right-hand side: the (guided) flow prediction; traces only its first evaluation. */
-    private final class Flow {
+    /**
+     * The ODE right-hand side: the (guided) flow prediction; traces only its first evaluation. On a backend
+     * that runs plans (TornadoVM, cpu-plan) the first evaluation is captured as a plan and every later one
+     * runs it: weights stay on the device and only x and the time are uploaded per evaluation.
+     */
+    private final class Flow implements AutoCloseable {
         private final Tensor cond;
         private final long[][] text;
         private final boolean noCfg;
@@ -121,14 +132,38 @@ public final class CfmSampler {
             this.trace = trace == null ? Trace.OFF : trace;
         }
 
+        private PlanExecutor planned;
+
         float[] eval(float time, float[] x, int d) {
+            float[] t = {time};
+            if (planned != null) return planned.run(Map.of("x", x, "time", t)).get("flow");
+            if (be instanceof PlanCapture capture && be instanceof PlanCompiler compiler) {
+                capture.beginCapture().input("x", x).input("time", t);
+                float[] f = null;
+                try {
+                    f = direct(t, x, d);
+                } finally {
+                    Plan plan = capture.endCapture(f == null ? Map.of() : Map.of("flow", f));
+                    if (f != null) planned = compiler.compile(plan);
+                }
+                return f;
+            }
+            return direct(t, x, d);
+        }
+
+        @Override
+        public void close() {
+            if (planned != null) planned.close();
+        }
+
+        private float[] direct(float[] time, float[] x, int d) {
             Tensor xt = new Tensor(x, 1, d, dit.melDim());
             Trace tr = trace;
             trace = Trace.OFF;
             if (noCfg) {
-                return dit.forward(xt, cond, text, new float[] {time}, null, false, false, false, true, tr).data;
+                return dit.forward(xt, cond, text, time, null, false, false, false, true, tr).data;
             }
-            float[] packed = dit.forward(xt, cond, text, new float[] {time}, null, false, false, true, true, tr).data;
+            float[] packed = dit.forward(xt, cond, text, time, null, false, false, true, true, tr).data;
             float[] out = new float[x.length];
             be.cfgCombine(packed, x.length, cfg, out);
             return out;

@@ -1,0 +1,334 @@
+package f5j.compute.tornado;
+
+import f5j.compute.Kernel;
+import f5j.compute.Kernels;
+import uk.ac.manchester.tornado.api.annotations.Parallel;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+
+/**
+ * TornadoVM twins of {@link Kernels}, with the same arithmetic in the same order. They exist only because
+ * the TornadoVM API forces two changes the plain kernels cannot carry without depending on TornadoVM:
+ * <ul>
+ *   <li>parallel loops are marked with {@link Parallel} (an annotation from tornado-api) and start at 0
+ *       over the whole range, instead of the [from, to) slice the host threads use;</li>
+ *   <li>buffers are off-heap {@link FloatArray}s (TornadoVM's device-transferable type; heap float[] task
+ *       arguments are legacy) accessed with get/set.</li>
+ * </ul>
+ * Flags are ints (0/1) rather than booleans, and absent arrays are a 1-element dummy, because every task
+ * argument must be a device object or a primitive. No parameter may be named like an OpenCL C keyword:
+ * TornadoVM keeps parameter names in the generated kernel ({@code half} failed to build on PoCL).
+ * {@code Kernels.erf} is called as is: it is a pure static double function the offloadability test keeps
+ * compilable.
+ */
+@Kernel
+public final class TornadoKernels {
+    private TornadoKernels() {}
+
+    public static void linear(FloatArray x, int in, FloatArray w, FloatArray b, int hasBias, int out, FloatArray y,
+                              int rows) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            for (@Parallel int o = 0; o < out; o++) {
+                int xo = r * in, wo = o * in;
+                float acc = 0f;
+                for (int i = 0; i < in; i++) acc += x.get(xo + i) * w.get(wo + i);
+                y.set(r * out + o, hasBias != 0 ? acc + b.get(o) : acc);
+            }
+        }
+    }
+
+    public static void layerNorm(FloatArray x, int dim, FloatArray gamma, FloatArray beta, int affine, float eps,
+                                 FloatArray y, int rows) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            int o = r * dim;
+            float mean = 0f;
+            for (int i = 0; i < dim; i++) mean += x.get(o + i);
+            mean /= dim;
+            float var = 0f;
+            for (int i = 0; i < dim; i++) {
+                float d = x.get(o + i) - mean;
+                var += d * d;
+            }
+            var /= dim;
+            float inv = 1f / (float) Math.sqrt(var + eps);
+            for (int i = 0; i < dim; i++) {
+                float v = (x.get(o + i) - mean) * inv;
+                y.set(o + i, affine != 0 ? v * gamma.get(i) + beta.get(i) : v);
+            }
+        }
+    }
+
+    public static void rmsNorm(FloatArray x, int dim, FloatArray gamma, float eps, FloatArray y, int rows) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            int o = r * dim;
+            float ms = 0f;
+            for (int i = 0; i < dim; i++) ms += x.get(o + i) * x.get(o + i);
+            ms /= dim;
+            float inv = 1f / (float) Math.sqrt(ms + eps);
+            for (int i = 0; i < dim; i++) y.set(o + i, x.get(o + i) * inv * gamma.get(i));
+        }
+    }
+
+    public static void silu(FloatArray x, FloatArray y, int n) {
+        for (@Parallel int i = 0; i < n; i++) {
+            float v = x.get(i);
+            y.set(i, v / (1f + (float) Math.exp(-v)));
+        }
+    }
+
+    public static void mish(FloatArray x, FloatArray y, int n) {
+        for (@Parallel int i = 0; i < n; i++) {
+            float v = x.get(i);
+            double e = Math.exp(v);
+            float sp = v > 20f ? v : (float) (e < 1e-4 ? e * (1.0 - e * (0.5 - e / 3.0)) : Math.log(1.0 + e));
+            y.set(i, v * (float) Math.tanh(sp));
+        }
+    }
+
+    public static void geluErf(FloatArray x, FloatArray y, int n) {
+        for (@Parallel int i = 0; i < n; i++) {
+            float v = x.get(i);
+            y.set(i, (float) (0.5 * v * (1.0 + Kernels.erf(v * 0.7071067811865476))));
+        }
+    }
+
+    public static void geluTanh(FloatArray x, FloatArray y, int n) {
+        for (@Parallel int i = 0; i < n; i++) {
+            float v = x.get(i);
+            float inner = 0.7978845608028654f * (v + 0.044715f * v * v * v);
+            y.set(i, 0.5f * v * (1f + (float) Math.tanh(inner)));
+        }
+    }
+
+    public static void add(FloatArray a, FloatArray b, FloatArray y, int n) {
+        for (@Parallel int i = 0; i < n; i++) y.set(i, a.get(i) + b.get(i));
+    }
+
+    public static void mul(FloatArray a, FloatArray b, FloatArray y, int n) {
+        for (@Parallel int i = 0; i < n; i++) y.set(i, a.get(i) * b.get(i));
+    }
+
+    /** One work item per (output position, output channel). */
+    public static void conv1d(FloatArray x, int len, int cin, FloatArray w, FloatArray b, int hasBias, int cout,
+                              int k, int groups, int pad, FloatArray y, int positions) {
+        for (@Parallel int p = 0; p < positions; p++) {
+            for (@Parallel int oc = 0; oc < cout; oc++) {
+                int cinG = cin / groups, coutG = cout / groups;
+                int bi = p / len, t = p % len;
+                int xb = bi * len * cin;
+                int g = oc / coutG;
+                float acc = hasBias != 0 ? b.get(oc) : 0f;
+                int wo = oc * cinG * k;
+                for (int j = 0; j < k; j++) {
+                    int ts = t + j - pad;
+                    if (ts >= 0 && ts < len) {
+                        int xo = xb + ts * cin + g * cinG;
+                        for (int ic = 0; ic < cinG; ic++) acc += w.get(wo + ic * k + j) * x.get(xo + ic);
+                    }
+                }
+                y.set(p * cout + oc, acc);
+            }
+        }
+    }
+
+    /** One work item per (batch, head, query row), online softmax as in {@link Kernels#attention}. */
+    public static void attention(FloatArray q, FloatArray k, FloatArray v, int len, int heads, int dh,
+                                 FloatArray keyMask, int hasMask, FloatArray out, int rows) {
+        for (@Parallel int idx = 0; idx < rows; idx++) {
+            int width = heads * dh;
+            float scale = 1f / (float) Math.sqrt(dh);
+            int bi = idx / (heads * len);
+            int rem = idx % (heads * len);
+            int h = rem / len, i = rem % len;
+            int qo = (bi * len + i) * width + h * dh;
+            for (int d = 0; d < dh; d++) out.set(qo + d, 0f);
+            float max = Float.NEGATIVE_INFINITY, sum = 0f;
+            for (int j = 0; j < len; j++) {
+                if (hasMask == 0 || keyMask.get(bi * len + j) != 0f) {
+                    int ko = (bi * len + j) * width + h * dh;
+                    float s = 0f;
+                    for (int d = 0; d < dh; d++) s += q.get(qo + d) * k.get(ko + d);
+                    s *= scale;
+                    if (s > max) {
+                        float c = (float) Math.exp(max - s);
+                        sum *= c;
+                        for (int d = 0; d < dh; d++) out.set(qo + d, out.get(qo + d) * c);
+                        max = s;
+                    }
+                    float p = (float) Math.exp(s - max);
+                    sum += p;
+                    for (int d = 0; d < dh; d++) out.set(qo + d, out.get(qo + d) + p * v.get(ko + d));
+                }
+            }
+            float inv = sum > 0f ? 1f / sum : 0f;
+            for (int d = 0; d < dh; d++) out.set(qo + d, out.get(qo + d) * inv);
+        }
+    }
+
+    // ---- DiT (twins of the Kernels the dit area added) ----
+
+    public static void gatherRows(FloatArray table, int dim, IntArray ids, FloatArray y, int rows) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            for (@Parallel int i = 0; i < dim; i++) y.set(r * dim + i, table.get(ids.get(r) * dim + i));
+        }
+    }
+
+    public static void zeroRows(FloatArray x, int dim, FloatArray keep, int rows) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            if (keep.get(r) == 0f) {
+                for (int i = 0; i < dim; i++) x.set(r * dim + i, 0f);
+            }
+        }
+    }
+
+    /** One work item per output value (row, column); absent parts have width 0 and are never read. */
+    public static void concatLast(FloatArray a, int da, FloatArray b, int db, int bZero, FloatArray c, int dc,
+                                  FloatArray y, int rows) {
+        int w = da + db + dc;
+        for (@Parallel int r = 0; r < rows; r++) {
+            for (@Parallel int j = 0; j < w; j++) {
+                float v;
+                if (j < da) v = a.get(r * da + j);
+                else if (j < da + db) v = bZero != 0 ? 0f : b.get(r * db + j - da);
+                else v = c.get(r * dc + j - da - db);
+                y.set(r * w + j, v);
+            }
+        }
+    }
+
+    public static void modulate(FloatArray x, int len, int dim, FloatArray emb, int embWidth, int scaleOff,
+                                int shiftOff, FloatArray y, int rows) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            for (@Parallel int i = 0; i < dim; i++) {
+                int eo = (r / len) * embWidth, o = r * dim;
+                y.set(o + i, x.get(o + i) * (1f + emb.get(eo + scaleOff + i)) + emb.get(eo + shiftOff + i));
+            }
+        }
+    }
+
+    public static void gatedAdd(FloatArray x, FloatArray y, int len, int dim, FloatArray emb, int embWidth,
+                                int gateOff, int rows) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            for (@Parallel int i = 0; i < dim; i++) {
+                int eo = (r / len) * embWidth + gateOff, o = r * dim;
+                x.set(o + i, x.get(o + i) + emb.get(eo + i) * y.get(o + i));
+            }
+        }
+    }
+
+    /** Sequential over channels within a batch (the mean over channels needs all of them). */
+    public static void grnScale(FloatArray x, int len, int dim, FloatArray nx, int batch) {
+        for (@Parallel int b = 0; b < batch; b++) {
+            int xo = b * len * dim, no = b * dim;
+            float mean = 0f;
+            for (int d = 0; d < dim; d++) {
+                float ss = 0f;
+                for (int t = 0; t < len; t++) {
+                    float v = x.get(xo + t * dim + d);
+                    ss += v * v;
+                }
+                float g = (float) Math.sqrt(ss);
+                nx.set(no + d, g);
+                mean += g;
+            }
+            mean /= dim;
+            float den = mean + 1e-6f;
+            for (int d = 0; d < dim; d++) nx.set(no + d, nx.get(no + d) / den);
+        }
+    }
+
+    public static void grnApply(FloatArray x, int len, int dim, FloatArray nx, FloatArray gamma, FloatArray beta,
+                                FloatArray y, int rows) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            for (@Parallel int d = 0; d < dim; d++) {
+                int o = r * dim, no = (r / len) * dim;
+                float v = x.get(o + d);
+                y.set(o + d, gamma.get(d) * (v * nx.get(no + d)) + beta.get(d) + v);
+            }
+        }
+    }
+
+    public static void angleTable(FloatArray invFreq, int halfDim, FloatArray cos, FloatArray sin, int len) {
+        for (@Parallel int p = 0; p < len; p++) {
+            for (@Parallel int k = 0; k < halfDim; k++) {
+                float a = (float) p * invFreq.get(k);
+                cos.set(p * halfDim + k, (float) Math.cos(a));
+                sin.set(p * halfDim + k, (float) Math.sin(a));
+            }
+        }
+    }
+
+    public static void addCosSin(FloatArray x, int len, int halfDim, FloatArray cos, FloatArray sin, IntArray validLen,
+                                 int rows) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            int p = r % len;
+            if (p < validLen.get(r / len)) {
+                int o = r * 2 * halfDim, t = p * halfDim;
+                for (int k = 0; k < halfDim; k++) {
+                    x.set(o + k, x.get(o + k) + cos.get(t + k));
+                    x.set(o + halfDim + k, x.get(o + halfDim + k) + sin.get(t + k));
+                }
+            }
+        }
+    }
+
+    public static void rotary(FloatArray x, int len, int heads, int dh, int ropeHeads, FloatArray cos,
+                              FloatArray sin, int rows) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            int halfDim = dh / 2;
+            int t = (r % len) * halfDim;
+            for (int h = 0; h < ropeHeads; h++) {
+                int o = r * heads * dh + h * dh;
+                for (int k = 0; k < halfDim; k++) {
+                    float c = cos.get(t + k), s = sin.get(t + k);
+                    float a = x.get(o + 2 * k), b = x.get(o + 2 * k + 1);
+                    x.set(o + 2 * k, a * c + (-b) * s);
+                    x.set(o + 2 * k + 1, b * c + a * s);
+                }
+            }
+        }
+    }
+
+    public static void timestepSinusoid(FloatArray time, float scale, FloatArray freqs, int halfDim, FloatArray y,
+                                        int batch) {
+        for (@Parallel int b = 0; b < batch; b++) {
+            float st = scale * time.get(b);
+            for (int k = 0; k < halfDim; k++) {
+                float a = st * freqs.get(k);
+                y.set(b * 2 * halfDim + k, (float) Math.sin(a));
+                y.set(b * 2 * halfDim + halfDim + k, (float) Math.cos(a));
+            }
+        }
+    }
+
+    public static void addScaled(FloatArray a, FloatArray b, float s, FloatArray y, int n) {
+        for (@Parallel int i = 0; i < n; i++) y.set(i, a.get(i) + b.get(i) * s);
+    }
+
+    public static void cfgCombine(FloatArray packed, int halfDim, float cfg, FloatArray y) {
+        for (@Parallel int i = 0; i < halfDim; i++) {
+            float p = packed.get(i);
+            y.set(i, p + (p - packed.get(halfDim + i)) * cfg);
+        }
+    }
+
+    // ---- audio/Vocos ----
+
+    public static void scaleLast(FloatArray x, int dim, FloatArray g, FloatArray y, int rows) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            for (@Parallel int i = 0; i < dim; i++) y.set(r * dim + i, x.get(r * dim + i) * g.get(i));
+        }
+    }
+
+    public static void polarSpectrum(FloatArray x, int bins, float maxMag, FloatArray re, FloatArray im, int rows) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            for (@Parallel int k = 0; k < bins; k++) {
+                int xo = r * 2 * bins, o = r * bins;
+                float mag = Math.min((float) Math.exp(x.get(xo + k)), maxMag);
+                float p = x.get(xo + bins + k);
+                re.set(o + k, mag * (float) Math.cos(p));
+                im.set(o + k, mag * (float) Math.sin(p));
+            }
+        }
+    }
+}
