@@ -1,6 +1,9 @@
 package f5j.cli;
 
 import f5j.compute.Backend;
+import f5j.golden.Check;
+import f5j.golden.GoldenDiff;
+import f5j.golden.GoldenFile;
 import f5j.golden.GoldenReport;
 import f5j.golden.Verifier;
 import f5j.golden.VerifyOptions;
@@ -18,7 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 @Command(name = "golden", mixinStandardHelpOptions = true, description = "Verify (and record) golden outputs.",
-        subcommands = {GoldenCommand.Verify.class})
+        subcommands = {GoldenCommand.Verify.class, GoldenCommand.Diff.class})
 final class GoldenCommand implements Runnable {
     @Override
     public void run() { new picocli.CommandLine(this).usage(System.out); }
@@ -42,6 +45,29 @@ final class GoldenCommand implements Runnable {
             report.print(System.out, failuresOnly);
             System.out.println(report.summary());
             return report.ok() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "diff", mixinStandardHelpOptions = true,
+            description = "Compare two recordings tensor by tensor and name the first divergent layer.")
+    static final class Diff implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "A") Path a;
+        @Parameters(index = "1", paramLabel = "B") Path b;
+        @Option(names = "--rtol", description = "relative tolerance (default ${DEFAULT-VALUE})", defaultValue = "1e-4") double rtol;
+        @Option(names = "--atol", description = "absolute tolerance") Double atol;
+        @Option(names = "--failures-only", description = "print only differing tensors") boolean failuresOnly;
+
+        @Override
+        public Integer call() {
+            try (GoldenFile ga = GoldenFile.open(a); GoldenFile gb = GoldenFile.open(b)) {
+                GoldenReport report = GoldenDiff.diff(ga, gb, rtol, atol);
+                report.print(System.out, failuresOnly);
+                Check first = GoldenDiff.firstDivergentLayer(report);
+                System.out.println(first == null ? "no divergent layer"
+                        : "first divergent layer: " + first.name() + " (rel " + String.format("%.3g", first.rel()) + ")");
+                System.out.println(report.summary());
+                return report.ok() ? 0 : 1;
+            }
         }
     }
 

@@ -14,6 +14,10 @@ import java.util.function.ToDoubleFunction;
 public final class GoldenReport {
     private final List<Check> checks = new ArrayList<>();
     private String prefix = "";
+    private Double atol;
+
+    /** When set, a tensor whose max |a-b| is within this also passes (user override, --atol). */
+    public void setAtol(Double atol) { this.atol = atol; }
 
     /** Names of later checks are prefixed with this (the golden file's name when verifying several). */
     public void setPrefix(String prefix) { this.prefix = prefix; }
@@ -33,7 +37,7 @@ public final class GoldenReport {
         }
         float[] e = expected.toFloats();
         double abs = Metrics.maxAbsDiff(actual.data, e), rel = Metrics.relError(actual.data, e);
-        boolean ok = rel <= tol;
+        boolean ok = rel <= tol || (atol != null && abs <= atol);
         return add(name, shape, abs, rel, tol, ok ? Check.Status.PASS : Check.Status.FAIL, ok ? "" : "over tolerance");
     }
 

@@ -11,6 +11,7 @@ public final class Verifier {
 
     public static GoldenReport verify(List<Path> files, VerifyOptions options) {
         GoldenReport report = new GoldenReport();
+        report.setAtol(options.atol());
         for (Path f : files) {
             report.setPrefix(files.size() > 1 ? label(f) + ": " : "");
             verifyOne(f, options, report);

@@ -1,0 +1,52 @@
+package f5j.golden;
+
+import f5j.weights.RawTensor;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Compares two recordings tensor by tensor: inputs must be identical (a difference there is reported as
+ * an input difference, not a numerical one), outputs and activations within a relative tolerance. The
+ * first failing {@code act/} entry in A's recording order is the first divergent layer.
+ */
+public final class GoldenDiff {
+    private GoldenDiff() {}
+
+    public static final double DEFAULT_TOL = 1e-4;
+
+    public static GoldenReport diff(GoldenFile a, GoldenFile b, double tol, Double atol) {
+        GoldenReport report = new GoldenReport();
+        report.setAtol(atol);
+        for (String key : new String[]{"kind", "model_digest", "seed"}) {
+            String va = a.meta(key), vb = b.meta(key);
+            if (!Objects.equals(va, vb)) report.fail("meta/" + key, "differs: " + va + " vs " + vb);
+        }
+        for (String name : a.tensors().names()) {
+            if (!b.has(name)) {
+                report.fail(name, "only in " + a.path().getFileName());
+                continue;
+            }
+            RawTensor ta = a.raw(name), tb = b.raw(name);
+            if (name.startsWith("inputs/")) {
+                if (ta.sameAs(tb)) report.pass(name, ta.shapeString(), "identical input");
+                else report.fail(name, "input differs" + (Arrays.equals(ta.shape(), tb.shape()) ? ""
+                        : " (shape " + ta.shapeString() + " vs " + tb.shapeString() + ")"));
+            } else if (ta.dtype().isFloat()) {
+                report.compare(name, tb, ta.toTensor(), tol);
+            } else {
+                report.compareExact(name, tb.toLongs(), ta.toLongs());
+            }
+        }
+        for (String name : b.tensors().names()) {
+            if (!a.has(name)) report.fail(name, "only in " + b.path().getFileName());
+        }
+        return report;
+    }
+
+    /** The first failed activation (module output) in recording order, or null. */
+    public static Check firstDivergentLayer(GoldenReport report) {
+        return report.checks().stream().filter(c -> !c.passed() && c.status() == Check.Status.FAIL)
+                .filter(c -> c.name().startsWith("act/")).findFirst().orElse(null);
+    }
+}
