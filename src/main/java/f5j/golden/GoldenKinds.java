@@ -9,6 +9,7 @@ public final class GoldenKinds {
 
     static {
         // Each implemented kind registers here (one line each).
+        register(new f5j.audio.FrontendKind());
     }
 
     private GoldenKinds() {}

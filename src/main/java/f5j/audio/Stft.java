@@ -1,0 +1,116 @@
+package f5j.audio;
+
+import org.jtransforms.fft.DoubleFFT_1D;
+
+/**
+ * Short-time Fourier transforms with {@code torch.stft} / {@code torch.istft} semantics (onesided,
+ * not normalized). The FFTs run on the host through JTransforms in double precision (not as
+ * {@link f5j.compute.Kernels}: they are a small share of the work and have no TornadoVM kernel).
+ *
+ * <p>Spectra are stored per frame as {@code nFft/2+1} complex bins: {@code re[frame][bin]},
+ * {@code im[frame][bin]}, with the e^{-i...} sign convention of torch.fft.rfft.
+ */
+public final class Stft {
+    private Stft() {}
+
+    /**
+     * {@code torch.hann_window(length)} (periodic), computed in float32 as torch does:
+     * {@code 0.5 - 0.5 cos(2 pi n / length)}.
+     */
+    public static float[] hannPeriodic(int length) {
+        float[] w = new float[length];
+        if (length == 1) {
+            w[0] = 1f;
+            return w;
+        }
+        float step = (float) (Math.PI * 2.0 / length);
+        for (int n = 0; n < length; n++) w[n] = 0.5f - 0.5f * (float) Math.cos(n * step);
+        return w;
+    }
+
+    /** A window of {@code winLength} zero-padded on both sides to {@code nFft}, as torch.stft does. */
+    public static float[] padWindow(float[] window, int nFft) {
+        if (window.length == nFft) return window;
+        if (window.length > nFft) throw new IllegalArgumentException("win_length " + window.length + " > n_fft " + nFft);
+        float[] w = new float[nFft];
+        System.arraycopy(window, 0, w, (nFft - window.length) / 2, window.length);
+        return w;
+    }
+
+    /** {@code F.pad(x, (left, right), mode="reflect")}: mirror without repeating the edge sample. */
+    public static float[] reflectPad(float[] x, int left, int right) {
+        int n = x.length;
+        if (left >= n || right >= n) {
+            throw new IllegalArgumentException("reflect padding of " + Math.max(left, right)
+                    + " needs more than that many samples, got " + n);
+        }
+        float[] y = new float[n + left + right];
+        for (int i = 0; i < left; i++) y[i] = x[left - i];
+        System.arraycopy(x, 0, y, left, n);
+        for (int i = 0; i < right; i++) y[left + n + i] = x[n - 2 - i];
+        return y;
+    }
+
+    /** Frames of {@code torch.stft(x, nFft, hop, window=win, center=false)}: {@code 1 + (len - nFft) / hop}. */
+    public static int frames(int len, int nFft, int hop) {
+        return len < nFft ? 0 : 1 + (len - nFft) / hop;
+    }
+
+    /** A one-sided spectrogram: {@code [frames][nFft/2+1]} real and imaginary parts. */
+    public record Spectrum(double[][] re, double[][] im) {
+        public int frames() { return re.length; }
+    }
+
+    /**
+     * {@code torch.stft(x, nFft, hop, window=window(nFft long), center=false, onesided=true)}; callers pad
+     * first (center padding is {@code reflectPad(x, nFft/2, nFft/2)}).
+     */
+    public static Spectrum forward(float[] x, int nFft, int hop, float[] window) {
+        int frames = frames(x.length, nFft, hop), bins = nFft / 2 + 1;
+        double[][] re = new double[frames][bins], im = new double[frames][bins];
+        DoubleFFT_1D fft = new DoubleFFT_1D(nFft);
+        double[] buf = new double[nFft];
+        for (int f = 0; f < frames; f++) {
+            int off = f * hop;
+            // torch multiplies frame and window in float32 before the transform
+            for (int i = 0; i < nFft; i++) buf[i] = x[off + i] * window[i];
+            fft.realForward(buf);
+            unpack(buf, nFft, re[f], im[f]);
+        }
+        return new Spectrum(re, im);
+    }
+
+    /** JTransforms' packed real-FFT layout to separate re/im arrays (even and odd sizes). */
+    private static void unpack(double[] a, int n, double[] re, double[] im) {
+        re[0] = a[0];
+        im[0] = 0;
+        if (n % 2 == 0) {
+            for (int k = 1; k < n / 2; k++) {
+                re[k] = a[2 * k];
+                im[k] = a[2 * k + 1];
+            }
+            re[n / 2] = a[1];
+            im[n / 2] = 0;
+        } else {
+            for (int k = 1; k <= n / 2; k++) {
+                re[k] = a[2 * k];
+                im[k] = k == n / 2 ? a[1] : a[2 * k + 1];
+            }
+        }
+    }
+
+    /**
+     * {@code torch.fft.irfft(spec, nFft)} of one frame (backward norm: 1/nFft). The imaginary parts of
+     * the DC and Nyquist bins are ignored, as a complex-to-real transform does. {@code out} has nFft values.
+     */
+    public static void irfft(DoubleFFT_1D fft, double[] re, double[] im, int nFft, double[] out) {
+        if (nFft % 2 != 0) throw new IllegalArgumentException("odd n_fft " + nFft + " is not supported by the ISTFT");
+        out[0] = re[0];
+        out[1] = re[nFft / 2];
+        for (int k = 1; k < nFft / 2; k++) {
+            out[2 * k] = re[k];
+            out[2 * k + 1] = im[k];
+        }
+        fft.realInverse(out, true);
+    }
+}
