@@ -145,7 +145,7 @@ public final class ReportWriter {
         }
         double tolY = top + ph * (yMax + 4) / (yMax - yMin);
         h.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#888\" stroke-dasharray=\"4 3\"/>", left, left + pw, tolY, tolY))
-                .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"#666\">tolerance 1e-4</text>", left + 4, tolY - 3));
+                .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"#666\">tolerance 1e-4</text>", left + 4.0, tolY - 3));
         int ci = 0;
         for (Map.Entry<String, List<LayerDiff>> s : series.entrySet()) {
             String col = colors[ci % colors.length];
