@@ -31,17 +31,26 @@ import java.util.Set;
 public final class SafeTensors implements AutoCloseable {
     private final Path path;
     private final Arena arena;
+    private final boolean closeable;
     private final Map<String, RawTensor> tensors = new LinkedHashMap<>();
     private final Map<String, String> metadata = new LinkedHashMap<>();
 
-    private SafeTensors(Path path, Arena arena) {
+    private SafeTensors(Path path, Arena arena, boolean closeable) {
         this.path = path;
         this.arena = arena;
+        this.closeable = closeable;
     }
 
-    public static SafeTensors open(Path path) {
-        Arena arena = Arena.ofShared();
-        SafeTensors st = new SafeTensors(path, arena);
+    public static SafeTensors open(Path path) { return open(path, Arena.ofShared(), true); }
+
+    /**
+     * Opens a file whose mapping lives as long as any of its tensors is reachable (garbage-collected, so
+     * tensors may outlive this object; {@link #close} does nothing).
+     */
+    public static SafeTensors openManaged(Path path) { return open(path, Arena.ofAuto(), false); }
+
+    private static SafeTensors open(Path path, Arena arena, boolean closeable) {
+        SafeTensors st = new SafeTensors(path, arena, closeable);
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) throw new F5jException(path + ": not a safetensors file (only " + size + " bytes)");
@@ -92,13 +101,13 @@ public final class SafeTensors implements AutoCloseable {
             }
             return st;
         } catch (NoSuchFileException e) {
-            arena.close();
+            st.close();
             throw new F5jException(path + ": no such file");
         } catch (IOException e) {
-            arena.close();
+            st.close();
             throw new F5jException(path + ": cannot read (" + e.getMessage() + ")", e);
         } catch (RuntimeException e) {
-            arena.close();
+            st.close();
             throw e;
         }
     }
@@ -122,7 +131,7 @@ public final class SafeTensors implements AutoCloseable {
     }
 
     @Override
-    public void close() { arena.close(); }
+    public void close() { if (closeable) arena.close(); }
 
     /** Writes tensors (in the given order) and string metadata, atomically. */
     public static void write(Path target, Collection<RawTensor> tensors, Map<String, String> metadata) {

@@ -1,0 +1,202 @@
+package f5j.weights;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import f5j.config.ModelConfig;
+import f5j.tensor.DType;
+import f5j.tensor.Half;
+import f5j.util.AtomicFiles;
+import f5j.util.F5jException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Turns a checkpoint into a model folder ({@link ModelDir}): the chosen state dict under CFM names, checked
+ * against the config and vocab, plus model.yaml, vocab.txt and provenance.json. The folder is assembled
+ * under a temporary name beside the target and renamed into place, so a failed run leaves nothing behind.
+ */
+public final class Converter {
+    public static final String F5J_VERSION = "0.1.0";
+
+    /**
+     * @param config  a model.yaml; null: {@code preset}, else model.yaml beside the checkpoint
+     * @param preset  a preset name from conf/ (used when config is null)
+     * @param vocab   vocab.txt; null: vocab.txt beside the checkpoint
+     * @param dtype   F32, F16 or BF16 for the floating tensors; null keeps them as stored
+     */
+    public record Request(Path checkpoint, Path config, String preset, Path vocab, Weights weights, DType dtype,
+                          Path outDir, String name, boolean force) {}
+
+    private Converter() {}
+
+    /** Runs the conversion and returns the written folder, reloaded. */
+    public static ModelDir convert(Request r) {
+        Path ckpt = r.checkpoint();
+        if (!Files.isRegularFile(ckpt)) throw new F5jException(ckpt + ": no such checkpoint file");
+        if (r.dtype() != null && r.dtype() != DType.F32 && r.dtype() != DType.F16 && r.dtype() != DType.BF16) {
+            throw new F5jException("--dtype " + r.dtype() + ": only f32, f16 and bf16 are supported");
+        }
+        Path beside = ckpt.toAbsolutePath().getParent();
+        String configSource;
+        ModelConfig config;
+        if (r.config() != null) {
+            config = ModelConfig.load(r.config());
+            configSource = r.config().toString();
+        } else if (r.preset() != null) {
+            config = ModelConfig.preset(r.preset());
+            configSource = "preset " + r.preset();
+        } else if (Files.isRegularFile(beside.resolve(ModelDir.CONFIG))) {
+            config = ModelConfig.load(beside.resolve(ModelDir.CONFIG));
+            configSource = beside.resolve(ModelDir.CONFIG).toString();
+        } else {
+            throw new F5jException(ckpt + ": no model config: give --config model.yaml or --preset NAME (F5TTS_v1_Base, "
+                    + "F5TTS_Base, F5TTS_v1_Small, F5TTS_Small); there is no model.yaml beside the checkpoint");
+        }
+        Path vocab = r.vocab() != null ? r.vocab() : beside.resolve(ModelDir.VOCAB);
+        if (!Files.isRegularFile(vocab)) {
+            throw new F5jException(r.vocab() != null ? vocab + ": missing vocab (no such file)"
+                    : ckpt + ": missing vocab: give --vocab vocab.txt (there is no vocab.txt beside the checkpoint; "
+                    + "upstream models use data/Emilia_ZH_EN_pinyin/vocab.txt)");
+        }
+        int vocabSize = VocabFile.size(vocab);
+
+        StateDict sd = Checkpoints.load(ckpt, r.weights());
+        DitShapes.require(sd.tensors(), config.arch(), vocabSize, config.melSpec().nMels(), ckpt.toString(), configSource);
+
+        String name = r.name() != null ? r.name() : beside.getFileName().toString();
+        if (name.isBlank() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
+            throw new F5jException("--name " + name + ": not a valid folder name");
+        }
+        Path target = r.outDir().resolve(name);
+        if (Files.exists(target) && !r.force()) {
+            throw new F5jException(target + ": already exists (use --force to replace it)");
+        }
+
+        List<RawTensor> tensors = new ArrayList<>();
+        for (RawTensor t : sd.tensors().values()) tensors.add(r.dtype() == null ? t : cast(t, r.dtype()));
+
+        JsonObject prov = provenance(sd.info(), ckpt, configSource, vocab, vocabSize, r.dtype(), tensors.size());
+        Path tmp = null;
+        try {
+            Files.createDirectories(r.outDir());
+            tmp = Files.createTempDirectory(r.outDir(), "." + name + ".");
+            SafeTensors.write(tmp.resolve(ModelDir.MODEL), tensors, Map.of("format", "pt", "source", "f5j convert"));
+            AtomicFiles.writeString(tmp.resolve(ModelDir.CONFIG), config.toYaml());
+            byte[] vocabBytes = Files.readAllBytes(vocab);
+            AtomicFiles.write(tmp.resolve(ModelDir.VOCAB), out -> out.write(vocabBytes));
+            AtomicFiles.writeString(tmp.resolve(ModelDir.PROVENANCE), new GsonBuilder().setPrettyPrinting().create().toJson(prov) + "\n");
+            readableByAll(tmp);
+            // A folder cannot be renamed over another: move an old one aside first, delete it after.
+            Path old = null;
+            if (Files.exists(target)) {
+                old = Files.createTempDirectory(r.outDir(), "." + name + ".old.");
+                Files.delete(old);
+                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                if (old != null) Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+                throw e;
+            }
+            tmp = null;
+            if (old != null) deleteTree(old);
+        } catch (IOException e) {
+            throw new F5jException(target + ": cannot write (" + e.getMessage() + ")", e);
+        } finally {
+            if (tmp != null) deleteTree(tmp);
+        }
+        // Reload what was written, as every later user will.
+        return ModelDir.load(target);
+    }
+
+    private static JsonObject provenance(CheckpointInfo info, Path ckpt, String configSource, Path vocab, int vocabSize,
+                                         DType dtype, int count) {
+        JsonObject p = new JsonObject();
+        p.addProperty("f5j_version", F5J_VERSION);
+        p.addProperty("converted_at", Instant.now().toString());
+        p.addProperty("source", ckpt.toAbsolutePath().normalize().toString());
+        p.addProperty("source_sha256", sha256(ckpt));
+        p.addProperty("layout", info.layout());
+        p.addProperty("state_dict", info.source());
+        p.addProperty("weights", info.weights().label());
+        if (info.update() != null) p.addProperty("update", info.update());
+        if (info.emaStep() != null) p.addProperty("ema_step", info.emaStep());
+        if (info.initted() != null) p.addProperty("ema_initted", info.initted());
+        p.addProperty("dropped", String.join(", ", info.dropped()));
+        p.addProperty("dtype", dtype == null ? "as stored" : dtype.safetensorsName);
+        p.addProperty("tensors", count);
+        p.addProperty("config", configSource);
+        p.addProperty("vocab", vocab.toAbsolutePath().normalize().toString());
+        p.addProperty("vocab_sha256", sha256(vocab));
+        p.addProperty("vocab_size", vocabSize);
+        return p;
+    }
+
+    /** A floating tensor in another float dtype (round to nearest even); integer and bool tensors are kept. */
+    static RawTensor cast(RawTensor t, DType to) {
+        if (!t.dtype().isFloat() || t.dtype() == to) return t;
+        float[] f = t.toFloats();
+        MemorySegment out = MemorySegment.ofArray(new byte[f.length * to.size]);
+        for (int i = 0; i < f.length; i++) {
+            switch (to) {
+                case F32 -> out.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i, f[i]);
+                case F16 -> out.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i, Half.floatToF16(f[i]));
+                case BF16 -> out.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i, Half.floatToBf16(f[i]));
+                default -> throw new IllegalArgumentException(to.toString());
+            }
+        }
+        return new RawTensor(t.name(), to, t.shape(), out);
+    }
+
+    public static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 20];
+            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchFileException e) {
+            throw new F5jException(file + ": no such file");
+        } catch (IOException e) {
+            throw new F5jException(file + ": cannot read (" + e.getMessage() + ")");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Temporary files and folders are created owner-only; a model folder is for everyone to read. */
+    private static void readableByAll(Path dir) throws IOException {
+        if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) return;
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.toList()) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // best effort: a leftover hidden temp folder is harmless
+        }
+    }
+}
