@@ -51,6 +51,45 @@ public interface Backend {
     void attention(float[] q, float[] k, float[] v, int batch, int len, int heads, int dh, float[] keyMask,
                    float[] out);
 
+    // ---- DiT (F5-TTS backbone and CFM sampler); kernels documented in Kernels ----
+
+    /** Embedding lookup: y (rows x dim) gets row ids[r] of table. */
+    void gatherRows(float[] table, int dim, int[] ids, int rows, float[] y);
+
+    /** masked_fill in place: rows of x (rows x dim) whose keep value is 0 become zero. */
+    void zeroRows(float[] x, int rows, int dim, float[] keep);
+
+    /** Last-axis concatenation of row-aligned parts of widths da, db, dc (0 skips c); bZero: b is all zeros. */
+    void concatLast(float[] a, int da, float[] b, int db, boolean bZero, float[] c, int dc, int rows, float[] y);
+
+    /** y = x * (1 + scale) + shift per batch: x is (batch*len) x dim, scale/shift columns of emb (batch x embWidth). */
+    void modulate(float[] x, int batch, int len, int dim, float[] emb, int embWidth, int scaleOff, int shiftOff,
+                  float[] y);
+
+    /** x += gate * y in place, gate columns [gateOff, gateOff+dim) of emb (batch x embWidth). */
+    void gatedAdd(float[] x, float[] y, int batch, int len, int dim, float[] emb, int embWidth, int gateOff);
+
+    /** ConvNeXt-V2 GRN over x (batch x len x dim); nx is batch x dim scratch. */
+    void grn(float[] x, int batch, int len, int dim, float[] gamma, float[] beta, float[] nx, float[] y);
+
+    /** cos/sin of position times frequency for positions [0, len): tables len x half. */
+    void angleTable(float[] invFreq, int half, int len, float[] cos, float[] sin);
+
+    /** Adds sinusoidal positions (cos | sin halves) to x (batch x len x 2*half) below each batch's valid length. */
+    void addCosSin(float[] x, int batch, int len, int half, float[] cos, float[] sin, int[] validLen);
+
+    /** Interleaved-pair rotary embedding in place on x (batch x len x heads*dh), first ropeHeads heads. */
+    void rotary(float[] x, int batch, int len, int heads, int dh, int ropeHeads, float[] cos, float[] sin);
+
+    /** [sin | cos] of (scale * time[b]) * freqs[k]: y is batch x 2*half. */
+    void timestepSinusoid(float[] time, int batch, float scale, float[] freqs, int half, float[] y);
+
+    /** y = a + b * s. */
+    void addScaled(float[] a, float[] b, float s, int n, float[] y);
+
+    /** y[i] = p[i] + (p[i] - p[half + i]) * cfg for i < half (packed conditional/unconditional rows). */
+    void cfgCombine(float[] packed, int half, float cfg, float[] y);
+
     /** The backend running on the host with the plain kernels. */
     static Backend cpu() { return CpuBackend.INSTANCE; }
 }

@@ -185,4 +185,183 @@ public final class Kernels {
             for (int d = 0; d < dh; d++) out[oo + d] *= inv;
         }
     }
+
+    // ---- DiT (F5-TTS backbone and CFM sampler) ----
+
+    /** Embedding lookup: row r of y is row ids[r] of table (table is numRows x dim). */
+    public static void gatherRows(float[] table, int dim, int[] ids, float[] y, int rowFrom, int rowTo) {
+        for (int r = rowFrom; r < rowTo; r++) {
+            int src = ids[r] * dim, dst = r * dim;
+            for (int i = 0; i < dim; i++) y[dst + i] = table[src + i];
+        }
+    }
+
+    /** masked_fill(~keep, 0) on rows of x in place: rows whose keep value is 0 become zero. */
+    public static void zeroRows(float[] x, int dim, float[] keep, int rowFrom, int rowTo) {
+        for (int r = rowFrom; r < rowTo; r++) {
+            if (keep[r] != 0f) continue;
+            int o = r * dim;
+            for (int i = 0; i < dim; i++) x[o + i] = 0f;
+        }
+    }
+
+    /**
+     * Concatenation along the last axis of up to three row-aligned parts (widths da, db, dc; a width of 0
+     * skips a part). A part flagged zero contributes zeros (dropped audio condition / long-skip input).
+     */
+    public static void concatLast(float[] a, int da, float[] b, int db, boolean bZero, float[] c, int dc, float[] y,
+                                  int rowFrom, int rowTo) {
+        int w = da + db + dc;
+        for (int r = rowFrom; r < rowTo; r++) {
+            int o = r * w;
+            for (int i = 0; i < da; i++) y[o + i] = a[r * da + i];
+            for (int i = 0; i < db; i++) y[o + da + i] = bZero ? 0f : b[r * db + i];
+            for (int i = 0; i < dc; i++) y[o + da + db + i] = c[r * dc + i];
+        }
+    }
+
+    /**
+     * Adaptive-norm modulation {@code y = x * (1 + scale) + shift}, with scale and shift the rows of the
+     * batch's embedding (emb is batch x embWidth; scale at column scaleOff, shift at shiftOff). x is
+     * (batch * len) x dim; the parallel index is the row.
+     */
+    public static void modulate(float[] x, int len, int dim, float[] emb, int embWidth, int scaleOff, int shiftOff,
+                                float[] y, int rowFrom, int rowTo) {
+        for (int r = rowFrom; r < rowTo; r++) {
+            int eo = (r / len) * embWidth, o = r * dim;
+            for (int i = 0; i < dim; i++) {
+                y[o + i] = x[o + i] * (1f + emb[eo + scaleOff + i]) + emb[eo + shiftOff + i];
+            }
+        }
+    }
+
+    /** Gated residual {@code x += gate * y} in place, gate a row of emb per batch (column gateOff). */
+    public static void gatedAdd(float[] x, float[] y, int len, int dim, float[] emb, int embWidth, int gateOff,
+                                int rowFrom, int rowTo) {
+        for (int r = rowFrom; r < rowTo; r++) {
+            int eo = (r / len) * embWidth + gateOff, o = r * dim;
+            for (int i = 0; i < dim; i++) x[o + i] = x[o + i] + emb[eo + i] * y[o + i];
+        }
+    }
+
+    /**
+     * Global response normalisation, first half: per batch and channel the L2 norm over the sequence,
+     * divided by its mean over channels plus 1e-6 ({@code Nx}, batch x dim). Parallel index: batch.
+     */
+    public static void grnScale(float[] x, int len, int dim, float[] nx, int batchFrom, int batchTo) {
+        for (int b = batchFrom; b < batchTo; b++) {
+            int xo = b * len * dim, no = b * dim;
+            float mean = 0f;
+            for (int d = 0; d < dim; d++) {
+                float ss = 0f;
+                for (int t = 0; t < len; t++) {
+                    float v = x[xo + t * dim + d];
+                    ss += v * v;
+                }
+                float g = (float) Math.sqrt(ss);
+                nx[no + d] = g;
+                mean += g;
+            }
+            mean /= dim;
+            float den = mean + 1e-6f;
+            for (int d = 0; d < dim; d++) nx[no + d] = nx[no + d] / den;
+        }
+    }
+
+    /** Global response normalisation, second half: {@code y = gamma * (x * Nx) + beta + x}. Index: row. */
+    public static void grnApply(float[] x, int len, int dim, float[] nx, float[] gamma, float[] beta, float[] y,
+                                int rowFrom, int rowTo) {
+        for (int r = rowFrom; r < rowTo; r++) {
+            int o = r * dim, no = (r / len) * dim;
+            for (int d = 0; d < dim; d++) {
+                float v = x[o + d];
+                y[o + d] = gamma[d] * (v * nx[no + d]) + beta[d] + v;
+            }
+        }
+    }
+
+    /**
+     * cos/sin tables of position times frequency: {@code cos[p * half + k] = cos(p * invFreq[k])}, the
+     * angle rounded to float first (as torch.outer in float32 does). Parallel index: position.
+     */
+    public static void angleTable(float[] invFreq, int half, float[] cos, float[] sin, int posFrom, int posTo) {
+        for (int p = posFrom; p < posTo; p++) {
+            for (int k = 0; k < half; k++) {
+                float a = (float) p * invFreq[k];
+                cos[p * half + k] = (float) Math.cos(a);
+                sin[p * half + k] = (float) Math.sin(a);
+            }
+        }
+    }
+
+    /**
+     * Adds the sinusoidal text positions (first half of the channels cos, second half sin) to rows of
+     * x (batch * len) x (2 * half) whose position is below the batch's valid length. Index: row.
+     */
+    public static void addCosSin(float[] x, int len, int half, float[] cos, float[] sin, int[] validLen,
+                                 int rowFrom, int rowTo) {
+        int dim = 2 * half;
+        for (int r = rowFrom; r < rowTo; r++) {
+            int p = r % len;
+            if (p >= validLen[r / len]) continue;
+            int o = r * dim, t = p * half;
+            for (int k = 0; k < half; k++) {
+                x[o + k] = x[o + k] + cos[t + k];
+                x[o + half + k] = x[o + half + k] + sin[t + k];
+            }
+        }
+    }
+
+    /**
+     * Rotary position embedding in place on rows of x (batch * len) x (heads * dh), interleaved pairs
+     * (2k, 2k+1) rotated by the angle of pair k, on the first ropeHeads heads only. Index: row.
+     */
+    public static void rotary(float[] x, int len, int heads, int dh, int ropeHeads, float[] cos, float[] sin,
+                              int rowFrom, int rowTo) {
+        int half = dh / 2;
+        for (int r = rowFrom; r < rowTo; r++) {
+            int t = (r % len) * half;
+            for (int h = 0; h < ropeHeads; h++) {
+                int o = r * heads * dh + h * dh;
+                for (int k = 0; k < half; k++) {
+                    float c = cos[t + k], s = sin[t + k];
+                    float a = x[o + 2 * k], b = x[o + 2 * k + 1];
+                    x[o + 2 * k] = a * c + (-b) * s;
+                    x[o + 2 * k + 1] = b * c + a * s;
+                }
+            }
+        }
+    }
+
+    /**
+     * Sinusoidal timestep features: {@code arg = (scale * time[b]) * freqs[k]}, y[b] = [sin(arg), cos(arg)]
+     * (batch x 2 * half). Index: batch.
+     */
+    public static void timestepSinusoid(float[] time, float scale, float[] freqs, int half, float[] y,
+                                        int batchFrom, int batchTo) {
+        for (int b = batchFrom; b < batchTo; b++) {
+            float st = scale * time[b];
+            for (int k = 0; k < half; k++) {
+                float a = st * freqs[k];
+                y[b * 2 * half + k] = (float) Math.sin(a);
+                y[b * 2 * half + half + k] = (float) Math.cos(a);
+            }
+        }
+    }
+
+    /** {@code y = a + b * s} (an ODE step: y0 + f * dt). */
+    public static void addScaled(float[] a, float[] b, float s, float[] y, int from, int to) {
+        for (int i = from; i < to; i++) y[i] = a[i] + b[i] * s;
+    }
+
+    /**
+     * Classifier-free guidance on a packed prediction (conditional rows first, the unconditional ones
+     * {@code half} values later): {@code y = pred + (pred - null) * cfg}.
+     */
+    public static void cfgCombine(float[] packed, int half, float cfg, float[] y, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float p = packed[i];
+            y[i] = p + (p - packed[half + i]) * cfg;
+        }
+    }
 }
