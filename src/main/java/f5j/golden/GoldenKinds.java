@@ -13,6 +13,7 @@ public final class GoldenKinds {
         register(new f5j.dit.DitForwardKind());
         register(new f5j.sampler.CfmSampleKind());
         register(new f5j.sampler.RngKind());
+        register(new f5j.text.TextKind());
     }
 
     private GoldenKinds() {}

@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""Builds the word lists f5j.text bundles (src/main/resources/f5j/text/):
+
+  jieba_dict.txt.gz       word<space>freq, from jieba 0.42.1's dict.txt (MIT): the prefix dictionary
+                          that jieba's default cut scores its DAG with.
+  jieba_hmm.txt.gz        jieba's finalseg HMM (B/M/E/S character tagger for words missing from the
+                          dictionary): "start S logp", "trans S T logp", "emit S char logp" lines.
+  pypinyin_phrases.txt.gz word<tab>py1 py2 ..., from pypinyin's phrases_dict.json (MIT), readings
+                          rewritten in TONE3 (digit at the end, none for the neutral tone, u-umlaut as v).
+
+usage: gen_text_data.py JIEBA_PACKAGE_DIR PYPINYIN_PHRASES_DICT_JSON OUT_DIR
+"""
+import ast, gzip, json, sys, unicodedata
+
+MARKS = {"\u0304": "1", "\u0301": "2", "\u030c": "3", "\u0300": "4"}
+
+
+def tone3(py):
+    # Decompose, pull the tone mark out, append its digit; keep e-circumflex, write u-umlaut as v.
+    tone = ""
+    out = []
+    for ch in unicodedata.normalize("NFD", py):
+        if ch in MARKS:
+            tone = MARKS[ch]
+        elif ch == "\u0308":  # combining diaeresis: the u of lv, nv
+            out[-1] = "v"
+        else:
+            out.append(ch)
+    s = unicodedata.normalize("NFC", "".join(out))
+    return s + tone
+
+
+def load_p(path):
+    # prob_*.py hold one literal: P = {...}
+    src = open(path, encoding="utf-8").read()
+    return ast.literal_eval(src[src.index("{"):])
+
+
+def main(jieba_dir, phrases_json, out_dir):
+    with gzip.open(f"{out_dir}/jieba_hmm.txt.gz", "wt", encoding="utf-8") as o:
+        for s, p in load_p(f"{jieba_dir}/finalseg/prob_start.py").items():
+            o.write(f"start {s} {p!r}\n")
+        for s, d in load_p(f"{jieba_dir}/finalseg/prob_trans.py").items():
+            for t, p in d.items():
+                o.write(f"trans {s} {t} {p!r}\n")
+        for s, d in load_p(f"{jieba_dir}/finalseg/prob_emit.py").items():
+            for c, p in d.items():
+                o.write(f"emit {s} {c} {p!r}\n")
+    with open(f"{jieba_dir}/dict.txt", encoding="utf-8") as f, gzip.open(f"{out_dir}/jieba_dict.txt.gz", "wt", encoding="utf-8") as o:
+        for line in f:
+            word, freq = line.strip().split(" ")[:2]
+            o.write(f"{word} {int(freq)}\n")
+    with open(phrases_json, encoding="utf-8") as f:
+        phrases = json.load(f)
+    with gzip.open(f"{out_dir}/pypinyin_phrases.txt.gz", "wt", encoding="utf-8") as o:
+        for word, pys in phrases.items():
+            o.write(word + "\t" + " ".join(tone3(p[0]) for p in pys) + "\n")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])
