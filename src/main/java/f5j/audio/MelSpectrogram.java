@@ -26,7 +26,7 @@ public final class MelSpectrogram {
     private final float[][] fb; // [nFft/2+1][nMels]
 
     private MelSpectrogram(int sampleRate, int nFft, int winLength, int hop, int nMels, boolean center, int sidePad,
-                           double magnitudeEps, boolean slaney, float logFloor) {
+                           double magnitudeEps, boolean slaney, float logFloor, float[] window, float[] fbFlat) {
         if (nFft <= 0 || hop <= 0 || nMels <= 0 || winLength <= 0 || winLength > nFft) {
             throw new IllegalArgumentException("bad mel parameters: n_fft " + nFft + ", win " + winLength + ", hop "
                     + hop + ", n_mels " + nMels);
@@ -38,14 +38,20 @@ public final class MelSpectrogram {
         this.sidePad = sidePad;
         this.magnitudeEps = magnitudeEps;
         this.logFloor = logFloor;
-        this.window = Stft.padWindow(Stft.hannPeriodic(winLength), nFft);
-        this.fb = MelFilterbank.create(nFft / 2 + 1, 0.0, sampleRate / 2.0, nMels, sampleRate, slaney, slaney);
+        this.window = Stft.padWindow(window != null ? window : Stft.hannPeriodic(winLength), nFft);
+        int bins = nFft / 2 + 1;
+        if (fbFlat == null) {
+            this.fb = MelFilterbank.create(bins, 0.0, sampleRate / 2.0, nMels, sampleRate, slaney, slaney);
+        } else {
+            this.fb = new float[bins][];
+            for (int k = 0; k < bins; k++) fb[k] = java.util.Arrays.copyOfRange(fbFlat, k * nMels, (k + 1) * nMels);
+        }
     }
 
     /** F5-TTS' MelSpec with the model's mel settings ({@code vocos} or {@code bigvgan}). */
     public MelSpectrogram(MelSpecConfig c) {
         this(c.sampleRate(), c.nFft(), c.winLength(), c.hopLength(), c.nMels(), isVocos(c),
-                isVocos(c) ? 0 : (c.nFft() - c.hopLength()) / 2, isVocos(c) ? 0 : 1e-9, !isVocos(c), 1e-5f);
+                isVocos(c) ? 0 : (c.nFft() - c.hopLength()) / 2, isVocos(c) ? 0 : 1e-9, !isVocos(c), 1e-5f, null, null);
     }
 
     private static boolean isVocos(MelSpecConfig c) {
@@ -62,12 +68,21 @@ public final class MelSpectrogram {
      * {@code (n_fft - hop) / 2} each side without centring; then {@code log(clip(x, 1e-7))}.
      */
     public static MelSpectrogram vocosFeatures(int sampleRate, int nFft, int hop, int nMels, String padding) {
+        return vocosFeatures(sampleRate, nFft, hop, nMels, padding, null, null);
+    }
+
+    /**
+     * As {@link #vocosFeatures(int, int, int, int, String)} with the window ({@code nFft}) and mel basis
+     * ({@code (nFft/2+1) x nMels}, row-major) stored in a Vocos checkpoint; null ones are computed.
+     */
+    public static MelSpectrogram vocosFeatures(int sampleRate, int nFft, int hop, int nMels, String padding,
+                                               float[] window, float[] fb) {
         boolean c = switch (padding) {
             case "center" -> true;
             case "same" -> false;
             default -> throw new IllegalArgumentException("padding must be center or same, got " + padding);
         };
-        return new MelSpectrogram(sampleRate, nFft, nFft, hop, nMels, c, c ? 0 : (nFft - hop) / 2, 0, false, 1e-7f);
+        return new MelSpectrogram(sampleRate, nFft, nFft, hop, nMels, c, c ? 0 : (nFft - hop) / 2, 0, false, 1e-7f, window, fb);
     }
 
     /** Frames produced for {@code samples} input samples. */

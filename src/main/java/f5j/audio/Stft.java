@@ -113,4 +113,41 @@ public final class Stft {
         }
         fft.realInverse(out, true);
     }
+
+    /**
+     * Inverse STFT of {@code frames} one-sided spectra ({@code re}, {@code im}: frames x (nFft/2+1)):
+     * irfft of each frame times the window, overlap-added with hop {@code hop}, divided by the overlap-added
+     * squared window, then {@code trim} samples cut from each end. {@code torch.istft(center=True)} trims
+     * {@code nFft/2} (output length {@code hop * (frames-1)}); Vocos' "same" padding trims
+     * {@code (win - hop)/2}.
+     */
+    public static float[] istft(float[] re, float[] im, int frames, int nFft, int hop, float[] window, int trim) {
+        int bins = nFft / 2 + 1;
+        int full = nFft + hop * (frames - 1);
+        int outLen = full - 2 * trim;
+        if (frames <= 0 || outLen <= 0) throw new IllegalArgumentException("ISTFT of " + frames + " frames is empty");
+        double[] y = new double[full], env = new double[full];
+        DoubleFFT_1D fft = new DoubleFFT_1D(nFft);
+        double[] fr = new double[bins], fi = new double[bins], buf = new double[nFft];
+        for (int f = 0; f < frames; f++) {
+            for (int k = 0; k < bins; k++) {
+                fr[k] = re[f * bins + k];
+                fi[k] = im[f * bins + k];
+            }
+            irfft(fft, fr, fi, nFft, buf);
+            int off = f * hop;
+            for (int i = 0; i < nFft; i++) {
+                y[off + i] += (float) buf[i] * window[i];
+                env[off + i] += window[i] * window[i];
+            }
+        }
+        float[] out = new float[outLen];
+        for (int i = 0; i < outLen; i++) {
+            double e = env[trim + i];
+            // torch.istft refuses windows that do not overlap-add to a nonzero envelope (NOLA)
+            if (Math.abs(e) < 1e-11) throw new IllegalArgumentException("ISTFT window envelope is zero at " + i);
+            out[i] = (float) (y[trim + i] / e);
+        }
+        return out;
+    }
 }

@@ -89,6 +89,17 @@ public interface Backend {
 
     /** y[i] = p[i] + (p[i] - p[half + i]) * cfg for i < half (packed conditional/unconditional rows). */
     void cfgCombine(float[] packed, int half, float cfg, float[] y);
+    // ---- audio/Vocos ----
+
+    /** y[r, i] = x[r, i] * g[i]: a per-channel scale over the last axis (ConvNeXt layer scale). */
+    void scaleLast(float[] x, int rows, int dim, float[] g, float[] y);
+
+    /**
+     * Vocos' ISTFT head: each row of x holds {@code bins} log-magnitudes then {@code bins} phases; writes
+     * {@code mag = min(exp(logMag), maxMag)}, {@code re = mag cos(phase)}, {@code im = mag sin(phase)}
+     * (rows x bins each).
+     */
+    void polarSpectrum(float[] x, int rows, int bins, float maxMag, float[] re, float[] im);
 
     /** The backend running on the host with the plain kernels. */
     static Backend cpu() { return CpuBackend.INSTANCE; }

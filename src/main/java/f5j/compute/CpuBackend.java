@@ -99,4 +99,15 @@ public final class CpuBackend implements Backend {
     @Override public void addScaled(float[] a, float[] b, float s, int n, float[] y) { Kernels.addScaled(a, b, s, y, 0, n); }
 
     @Override public void cfgCombine(float[] packed, int half, float cfg, float[] y) { Kernels.cfgCombine(packed, half, cfg, y, 0, half); }
+    // ---- audio/Vocos ----
+
+    @Override
+    public void scaleLast(float[] x, int rows, int dim, float[] g, float[] y) {
+        Kernels.scaleLast(x, dim, g, y, 0, rows);
+    }
+
+    @Override
+    public void polarSpectrum(float[] x, int rows, int bins, float maxMag, float[] re, float[] im) {
+        Kernels.polarSpectrum(x, bins, maxMag, re, im, 0, rows);
+    }
 }

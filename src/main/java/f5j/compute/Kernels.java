@@ -364,4 +364,26 @@ public final class Kernels {
             y[i] = p + (p - packed[half + i]) * cfg;
         }
     }
+    // ---- audio/Vocos ----
+
+    public static void scaleLast(float[] x, int dim, float[] g, float[] y, int rowFrom, int rowTo) {
+        for (int r = rowFrom; r < rowTo; r++) {
+            int o = r * dim;
+            for (int i = 0; i < dim; i++) y[o + i] = x[o + i] * g[i];
+        }
+    }
+
+    /** Rows [from, to) of (batch * frames); x row = bins log-magnitudes then bins phases. */
+    public static void polarSpectrum(float[] x, int bins, float maxMag, float[] re, float[] im, int rowFrom,
+                                     int rowTo) {
+        for (int r = rowFrom; r < rowTo; r++) {
+            int xo = r * 2 * bins, o = r * bins;
+            for (int k = 0; k < bins; k++) {
+                float mag = Math.min((float) Math.exp(x[xo + k]), maxMag);
+                float p = x[xo + bins + k];
+                re[o + k] = mag * (float) Math.cos(p);
+                im[o + k] = mag * (float) Math.sin(p);
+            }
+        }
+    }
 }

@@ -14,6 +14,7 @@ public final class GoldenKinds {
         register(new f5j.sampler.CfmSampleKind());
         register(new f5j.sampler.RngKind());
         register(new f5j.text.TextKind());
+        register(new f5j.vocoder.VocosKind());
     }
 
     private GoldenKinds() {}
