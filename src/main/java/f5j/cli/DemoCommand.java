@@ -1,14 +1,33 @@
 package f5j.cli;
 
+import f5j.infer.SynthSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-@Command(name = "demo", mixinStandardHelpOptions = true, description = "(not implemented yet)")
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Run synth end to end on the bundled tiny model, Vocos and reference clip.",
+                "The bundled weights are random: this proves the pipeline runs, it does not speak."})
 final class DemoCommand implements Callable<Integer> {
+    static final String REF_TEXT = "O rato roeu a roupa do rei de Roma.";
+    static final String TEXT = "Olá, tudo bem? Eu sou uma voz sintética. Hoje o dia está lindo, "
+            + "e eu vou passear no parque com os meus amigos.";
+
+    @Option(names = "--out", defaultValue = "out/demo.wav", paramLabel = "WAV", description = "output WAV (default ${DEFAULT-VALUE})") Path out;
+    @Option(names = "--nfe", defaultValue = "32", description = "ODE steps (default ${DEFAULT-VALUE})") int nfe;
+    @Option(names = "--seed", defaultValue = "0", description = "sampling seed (default ${DEFAULT-VALUE})") long seed;
+    @Option(names = "--backend", defaultValue = "cpu", description = "cpu or tornado (default ${DEFAULT-VALUE})") String backend;
+
     @Override
     public Integer call() {
-        System.err.println("f5j demo: not implemented yet");
-        return 3;
+        System.err.println("f5j demo: the bundled model and vocoder have RANDOM weights (the golden test model);");
+        System.err.println("          this run proves the whole pipeline works, the output is noise, not speech.");
+        System.err.println("          For real speech: ./f5j convert a published checkpoint, then ./f5j synth --model DIR ...");
+        Path ref = SynthRun.home().resolve("weights/ref/ref_24k_mono.wav");
+        SynthRun.run(SynthRun.bundledModel(), SynthRun.bundledVocoder(), ref, REF_TEXT, TEXT, seed,
+                SynthSettings.defaults().withNfe(nfe), Backends.byName(backend), out, System.err);
+        return 0;
     }
 }

@@ -125,4 +125,25 @@ public final class GoldenReport {
         for (int i = 0; i < s.length; i++) l[i] = s[i];
         return l;
     }
+
+    // --- synth area: audio compared by relative error or SNR ---
+
+    /**
+     * Compares audio: passes when max|a-b|/max|b| <= tol or the SNR of actual against expected is at
+     * least {@code minSnrDb}; the note gives the SNR either way.
+     */
+    public Check compareAudio(String name, RawTensor expected, Tensor actual, double tol, double minSnrDb) {
+        String shape = expected.shapeString();
+        if (actual == null) return add(name, shape, Double.NaN, Double.NaN, tol, Check.Status.FAIL, "not produced");
+        if (!Arrays.equals(expected.shape(), toLong(actual.shape))) {
+            return add(name, shape, Double.NaN, Double.NaN, tol, Check.Status.FAIL,
+                    "shape " + actual.shapeString() + " != " + shape);
+        }
+        float[] e = expected.toFloats();
+        double abs = Metrics.maxAbsDiff(actual.data, e), rel = Metrics.relError(actual.data, e);
+        double snr = Metrics.snrDb(actual.data, e);
+        boolean ok = rel <= tol || snr >= minSnrDb;
+        String note = String.format("SNR %.1f dB", snr) + (ok ? "" : ", over tolerance and under " + minSnrDb + " dB");
+        return add(name, shape, abs, rel, tol, ok ? Check.Status.PASS : Check.Status.FAIL, note);
+    }
 }

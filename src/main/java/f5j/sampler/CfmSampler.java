@@ -35,6 +35,11 @@ public final class CfmSampler {
      * total frames; trace: records the DiT modules during the first ODE function evaluation only.
      */
     public SampleResult sample(Tensor cond, long[] textIds, int duration, SampleSettings s, Trace trace) {
+        return sample(cond, textIds, duration, s, () -> { }, trace);
+    }
+
+    /** As {@link #sample(Tensor, long[], int, SampleSettings, Trace)}, calling {@code onStep} after each ODE step. */
+    public SampleResult sample(Tensor cond, long[] textIds, int duration, SampleSettings s, Runnable onStep, Trace trace) {
         int mel = dit.melDim();
         if (cond.rank() != 3 || cond.dim(0) != 1 || cond.dim(2) != mel) {
             throw new IllegalArgumentException("cond must be 1 x frames x " + mel + ", got " + cond.shapeString());
@@ -78,6 +83,7 @@ public final class CfmSampler {
                 }
                 y = y1;
                 System.arraycopy(y, 0, traj, (i + 1) * n, n);
+                onStep.run();
             }
         } finally {
             dit.clearCache();

@@ -1,0 +1,282 @@
+package f5j.audio;
+
+import f5j.util.F5jException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Integer PCM audio with pydub's {@code AudioSegment} semantics, as upstream's reference preprocessing
+ * sees it: interleaved integer samples of a sample width (1, 2 or 4 bytes; 24-bit input widened to 4 the
+ * way pydub does), a channel count and a frame rate, all kept from the file. Positions are milliseconds
+ * turned into frames with pydub's float arithmetic, lengths round half to even, appends convert both sides
+ * to the larger rate / channel count / width with the {@code audioop} algorithms. Immutable.
+ */
+public final class PcmSegment {
+    private final int[] data; // interleaved raw sample values
+    private final int channels;
+    private final int frameRate;
+    private final int sampleWidth;
+
+    public PcmSegment(int[] data, int channels, int frameRate, int sampleWidth) {
+        if (data.length % channels != 0) throw new IllegalArgumentException("not a whole number of frames");
+        this.data = data;
+        this.channels = channels;
+        this.frameRate = frameRate;
+        this.sampleWidth = sampleWidth;
+    }
+
+    public int channels() { return channels; }
+
+    public int frameRate() { return frameRate; }
+
+    public int sampleWidth() { return sampleWidth; }
+
+    public int frames() { return data.length / channels; }
+
+    /** The interleaved samples (a copy). */
+    public int[] samples() { return data.clone(); }
+
+    /** pydub {@code AudioSegment.silent(duration)}: mono, 16-bit, 11025 Hz zeros. */
+    public static PcmSegment silent(int durationMs) {
+        int frames = (int) (11025 * (durationMs / 1000.0));
+        return new PcmSegment(new int[frames], 1, 11025, 2);
+    }
+
+    /** Length in ms: {@code round(1000 * frames / rate)}, ties to even as Python's round. */
+    public long lengthMs() { return (long) Math.rint(1000 * ((double) frames() / frameRate)); }
+
+    private double frameCount(double ms) { return ms * (frameRate / 1000.0); }
+
+    /** {@code seg[startMs:endMs]} (both >= 0): clipped to the length, short ends padded with zero frames. */
+    public PcmSegment slice(long startMs, long endMs) {
+        long len = lengthMs();
+        long s = Math.min(startMs, len), e = Math.min(endMs, len);
+        long startFrame = (long) frameCount(s), endFrame = (long) frameCount(e);
+        int n = frames();
+        int from = (int) Math.min(startFrame, n), to = (int) Math.max(from, Math.min(endFrame, n));
+        int have = to - from;
+        long missing = (endFrame - startFrame) - have;
+        // pydub pads with copies of a zeroed first frame, so nothing is padded onto an empty slice
+        int total = have > 0 && missing > 0 ? have + (int) missing : have;
+        int[] out = new int[total * channels];
+        System.arraycopy(data, from * channels, out, 0, have * channels);
+        return new PcmSegment(out, channels, frameRate, sampleWidth);
+    }
+
+    /** {@code audioop.rms}: over all samples of all channels, truncated to an integer. */
+    public long rms() {
+        if (data.length == 0) return 0;
+        double sum = 0;
+        for (int v : data) {
+            double d = v;
+            sum += d * d;
+        }
+        return (long) Math.sqrt(sum / data.length);
+    }
+
+    public double maxPossibleAmplitude() { return Math.pow(2, sampleWidth * 8) / 2; }
+
+    /** pydub {@code dBFS}: 20·log(rms / full scale, 10), −∞ for silence. */
+    public double dBFS() {
+        long r = rms();
+        if (r == 0) return Double.NEGATIVE_INFINITY;
+        return 20 * (StrictMath.log(r / maxPossibleAmplitude()) / StrictMath.log(10));
+    }
+
+    /** {@code audioop.reverse}: sample order reversed (for stereo this also swaps the channels). */
+    public PcmSegment reverse() {
+        int[] out = new int[data.length];
+        for (int i = 0; i < data.length; i++) out[i] = data[data.length - 1 - i];
+        return new PcmSegment(out, channels, frameRate, sampleWidth);
+    }
+
+    /** {@code self + other} (append without crossfade): both synced to the larger channels/rate/width. */
+    public PcmSegment append(PcmSegment other) {
+        int ch = Math.max(channels, other.channels);
+        int rate = Math.max(frameRate, other.frameRate);
+        int width = Math.max(sampleWidth, other.sampleWidth);
+        PcmSegment a = this.withChannels(ch).withFrameRate(rate).withSampleWidth(width);
+        PcmSegment b = other.withChannels(ch).withFrameRate(rate).withSampleWidth(width);
+        int[] out = Arrays.copyOf(a.data, a.data.length + b.data.length);
+        System.arraycopy(b.data, 0, out, a.data.length, b.data.length);
+        return new PcmSegment(out, ch, rate, width);
+    }
+
+    /** pydub {@code set_channels} for the direction a sync needs: mono duplicated into every channel. */
+    PcmSegment withChannels(int ch) {
+        if (ch == channels) return this;
+        if (channels != 1) throw new F5jException("cannot convert " + channels + " channels to " + ch);
+        int n = frames();
+        int[] out = new int[n * ch];
+        for (int i = 0; i < n; i++) Arrays.fill(out, i * ch, (i + 1) * ch, data[i]);
+        return new PcmSegment(out, ch, frameRate, sampleWidth);
+    }
+
+    /** {@code audioop.ratecv} with weights (1, 0) and no state: linear interpolation between input frames. */
+    PcmSegment withFrameRate(int rate) {
+        if (rate == frameRate) return this;
+        if (data.length == 0) return new PcmSegment(data, channels, rate, sampleWidth);
+        int g = gcd(frameRate, rate);
+        int inRate = frameRate / g, outRate = rate / g;
+        int len = frames();
+        int[] prev = new int[channels], cur = new int[channels];
+        int[] out = new int[(int) (((len - 1L) / inRate + 1) * outRate * channels)];
+        int o = 0, in = 0, d = -outRate;
+        while (true) {
+            while (d < 0) {
+                if (len == 0) return new PcmSegment(Arrays.copyOf(out, o), channels, rate, sampleWidth);
+                for (int c = 0; c < channels; c++) {
+                    prev[c] = cur[c];
+                    cur[c] = toSample32(data[in++]);
+                }
+                len--;
+                d += outRate;
+            }
+            while (d >= 0) {
+                for (int c = 0; c < channels; c++) {
+                    int v = (int) (((double) prev[c] * d + (double) cur[c] * (outRate - d)) / outRate);
+                    out[o++] = fromSample32(v);
+                }
+                d -= inRate;
+            }
+        }
+    }
+
+    /** {@code audioop.lin2lin}: through the 32-bit scale, shifting arithmetically. */
+    PcmSegment withSampleWidth(int width) {
+        if (width == sampleWidth) return this;
+        int[] out = new int[data.length];
+        for (int i = 0; i < data.length; i++) out[i] = scaleFrom32(toSample32(data[i]), width);
+        return new PcmSegment(out, channels, frameRate, width);
+    }
+
+    private int toSample32(int v) {
+        return switch (sampleWidth) {
+            case 1 -> v << 24;
+            case 2 -> v << 16;
+            default -> v;
+        };
+    }
+
+    private int fromSample32(int v) { return scaleFrom32(v, sampleWidth); }
+
+    private static int scaleFrom32(int v, int width) {
+        return switch (width) {
+            case 1 -> v >> 24;
+            case 2 -> v >> 16;
+            default -> v;
+        };
+    }
+
+    private static int gcd(int a, int b) {
+        while (b > 0) {
+            int t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
+    }
+
+    /**
+     * The samples per channel as {@code torchaudio.load} gives them from this segment exported as a WAV
+     * (integers over full scale: 2^15 for 16-bit, 2^31 for 32-bit, (x)/2^7 for 8-bit).
+     */
+    public float[][] toFloatChannels() {
+        int n = frames();
+        float[][] out = new float[channels][n];
+        float scale = switch (sampleWidth) {
+            case 1 -> 128f;
+            case 2 -> 32768f;
+            default -> 2147483648f;
+        };
+        for (int i = 0; i < n; i++)
+            for (int c = 0; c < channels; c++) out[c][i] = data[i * channels + c] / scale;
+        return out;
+    }
+
+    /**
+     * Reads a WAV file as pydub does: the RIFF chunks up to {@code data} (at most 10), integer PCM of 8,
+     * 16, 24 or 32 bits (24-bit widened to 32 as pydub does, its padding byte as the low byte; 8-bit
+     * unsigned made signed). 32-bit float WAVs, which pydub hands to ffmpeg as {@code pcm_s32le}, become
+     * 32-bit integers the way ffmpeg converts them.
+     */
+    public static PcmSegment readWav(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new F5jException(file + ": no such file");
+        } catch (IOException e) {
+            throw new F5jException(file + ": cannot read (" + e.getMessage() + ")");
+        }
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (bytes.length < 12 || b.getInt(0) != 0x46464952 /* RIFF */ || b.getInt(8) != 0x45564157 /* WAVE */) {
+            throw new F5jException(file + ": not a WAV file (no RIFF/WAVE header); convert it to WAV first");
+        }
+        int fmtPos = -1, fmtSize = 0, dataPos = -1;
+        long dataSize = 0;
+        int pos = 12;
+        for (int chunks = 0; pos + 8 <= bytes.length && chunks < 10; chunks++) {
+            int id = b.getInt(pos);
+            long size = Integer.toUnsignedLong(b.getInt(pos + 4));
+            if (id == 0x20746d66 /* "fmt " */ && fmtPos < 0) {
+                fmtPos = pos + 8;
+                fmtSize = (int) size;
+            }
+            if (id == 0x61746164 /* data */) {
+                dataPos = pos + 8;
+                dataSize = size;
+                break;
+            }
+            pos += (int) size + 8;
+        }
+        if (fmtPos < 0 || fmtSize < 16 || fmtPos + 16 > bytes.length) throw new F5jException(file + ": WAV has no fmt chunk");
+        if (dataPos < 0) throw new F5jException(file + ": WAV has no data chunk");
+        int format = b.getShort(fmtPos) & 0xffff;
+        int channels = b.getShort(fmtPos + 2) & 0xffff;
+        int rate = b.getInt(fmtPos + 4);
+        int bits = b.getShort(fmtPos + 14) & 0xffff;
+        if (format == 0xFFFE && fmtSize >= 26 && fmtPos + 26 <= bytes.length) format = b.getShort(fmtPos + 24) & 0xffff;
+        boolean isFloat = format == 3;
+        if (format != 1 && !isFloat) {
+            throw new F5jException(file + ": WAV sample format 0x" + Integer.toHexString(format)
+                    + " is not supported (integer PCM or 32-bit float)");
+        }
+        if (isFloat && bits != 32) throw new F5jException(file + ": " + bits + "-bit float WAV is not supported");
+        if (!isFloat && bits != 8 && bits != 16 && bits != 24 && bits != 32) {
+            throw new F5jException(file + ": " + bits + "-bit PCM WAV is not supported (8, 16, 24 or 32)");
+        }
+        if (channels < 1 || rate <= 0) throw new F5jException(file + ": WAV header has " + channels + " channels at " + rate + " Hz");
+        int bytesPer = bits / 8;
+        long avail = Math.min(dataSize, bytes.length - (long) dataPos);
+        int frames = (int) (avail / ((long) bytesPer * channels));
+        int[] out = new int[frames * channels];
+        int p = dataPos;
+        for (int i = 0; i < out.length; i++, p += bytesPer) {
+            out[i] = switch (bits) {
+                case 8 -> (bytes[p] & 0xff) - 128;
+                case 16 -> b.getShort(p);
+                case 24 -> {
+                    int s24 = (bytes[p] & 0xff) | (bytes[p + 1] & 0xff) << 8 | bytes[p + 2] << 16;
+                    yield (s24 << 8) | (s24 < 0 ? 0xff : 0);
+                }
+                default -> isFloat ? floatToS32(b.getFloat(p)) : b.getInt(p);
+            };
+        }
+        int width = bits == 24 ? 4 : bytesPer;
+        return new PcmSegment(out, channels, rate, width);
+    }
+
+    /** ffmpeg's float → s32 conversion: round to nearest (ties to even) of x·2^31, clipped. */
+    private static int floatToS32(float x) {
+        double v = Math.rint((double) (x * 2147483648f));
+        if (Double.isNaN(v)) return 0;
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
+    }
+}

@@ -1,0 +1,197 @@
+package f5j.infer;
+
+import f5j.audio.MelSpectrogram;
+import f5j.audio.Resampler;
+import f5j.compute.Backend;
+import f5j.config.MelSpecConfig;
+import f5j.config.ModelConfig;
+import f5j.dit.DiT;
+import f5j.sampler.CfmSampler;
+import f5j.sampler.SampleResult;
+import f5j.sampler.SampleSettings;
+import f5j.tensor.Tensor;
+import f5j.text.PinyinConverter;
+import f5j.text.TextChunker;
+import f5j.text.Vocab;
+import f5j.trace.Trace;
+import f5j.util.F5jException;
+import f5j.vocoder.Vocos;
+import f5j.weights.ModelDir;
+import f5j.weights.RawTensor;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongUnaryOperator;
+
+/**
+ * Upstream {@code infer_process}: the generated text cut into chunks sized from the reference, then per
+ * chunk the CFM sampler run on reference text + chunk text with the reference mel as the prompt, the
+ * reference frames dropped, Vocos, the loudness scaling undone; chunks joined with linear cross-fades.
+ * Chunks run one after another, chunk {@code i} with its own seed.
+ */
+public final class Synthesizer {
+    /** Upstream budgets 22 s of reference plus generated audio per chunk when sizing the chunks. */
+    public static final double CHUNK_BUDGET_SECONDS = 22;
+
+    /** Told about progress: a chunk starting, then each DiT evaluation of its ODE solve. */
+    public interface Listener {
+        default void chunkStarted(int index, int count, String text, int duration) { }
+
+        default void stepDone() { }
+
+        /** A warning naming the tokens the vocab lacks (upstream silently maps them to id 0). */
+        default void unknownTokens(String warning) { }
+
+        Listener NONE = new Listener() { };
+    }
+
+    /** What one chunk was: its text, the tokens the model saw, its seed and frame count (reference included). */
+    public record ChunkInfo(String text, List<String> tokens, long seed, int duration) {
+        /** The tokens joined, as the goldens' {@code chunks[i].text_chars}. */
+        public String tokenText() { return String.join("", tokens); }
+    }
+
+    /** The joined wave at 24 kHz, the generated mel of all chunks side by side ({@code nMels × frames}). */
+    public record Result(float[] wave, int sampleRate, Tensor mel, List<ChunkInfo> chunks) {
+        public double seconds() { return (double) wave.length / sampleRate; }
+    }
+
+    private final ModelConfig config;
+    private final Vocab vocab;
+    private final CfmSampler sampler;
+    private final Vocos vocos;
+    private final Backend backend;
+
+    public Synthesizer(ModelConfig config, Map<String, RawTensor> stateDict, Vocab vocab, Vocos vocos, Backend backend) {
+        this.config = config;
+        this.vocab = vocab;
+        this.vocos = vocos;
+        this.backend = backend;
+        this.sampler = new CfmSampler(DiT.load(stateDict, config.arch(), backend));
+    }
+
+    /** From a model folder (model.safetensors + model.yaml + vocab.txt) and a Vocos folder. */
+    public static Synthesizer load(Path modelDir, Path vocoderDir, Backend backend) {
+        ModelDir m = ModelDir.load(modelDir);
+        MelSpecConfig mel = m.config().melSpec();
+        if (!mel.melSpecType().equals("vocos")) {
+            throw new F5jException(modelDir + ": mel_spec_type " + mel.melSpecType() + " is not supported (only vocos)");
+        }
+        return new Synthesizer(m.config(), m.stateDict(), Vocab.load(m.vocab()), Vocos.load(vocoderDir, backend), backend);
+    }
+
+    public ModelConfig config() { return config; }
+
+    /**
+     * Upstream's chunking: {@code max_chars = int(utf8(ref_text) / ref_seconds · (22 − ref_seconds) · speed)},
+     * then {@code chunk_text}.
+     */
+    public static List<String> chunkText(Reference ref, String genText, double speed) {
+        if (genText == null || genText.isBlank()) throw new F5jException("the text to synthesise is empty");
+        double refSeconds = ref.seconds();
+        int maxChars = InferText.maxChars(ref.text(), ref.samples(), ref.sampleRate(), speed);
+        if (maxChars <= 0) {
+            throw new F5jException(ref.source() + ": the reference is " + String.format("%.1f", refSeconds)
+                    + " s; the model's per-chunk budget is " + (int) CHUNK_BUDGET_SECONDS
+                    + " s of reference and generated audio together, so use a reference of at most 12 s");
+        }
+        List<String> chunks = TextChunker.chunk(genText, maxChars);
+        if (chunks.isEmpty()) throw new F5jException("the text to synthesise is empty");
+        return chunks;
+    }
+
+    /** Generates every chunk; {@code seeds} maps the chunk index to its sampling seed. */
+    public Result synthesize(Reference ref, List<String> chunks, LongUnaryOperator seeds, SynthSettings s, Listener listener) {
+        MelSpecConfig mc = config.melSpec();
+        if (s.fixDuration() != null && s.fixDuration() <= ref.seconds()) {
+            throw new F5jException("--fix-duration " + s.fixDuration() + " s is the reference and the generated audio "
+                    + "together, but the reference alone is " + String.format("%.2f", ref.seconds()) + " s");
+        }
+        // mono, loudness raised to target_rms (never lowered), resampled, as upstream infer_batch_process
+        float[] audio = mono(ref.channels());
+        float rms = rms(audio);
+        boolean scaled = rms < (float) s.targetRms();
+        if (scaled) {
+            float target = (float) s.targetRms();
+            for (int i = 0; i < audio.length; i++) audio[i] = audio[i] * target / rms;
+        }
+        if (ref.sampleRate() != mc.sampleRate()) audio = Resampler.resample(audio, ref.sampleRate(), mc.sampleRate());
+        int refFrames = audio.length / mc.hopLength();
+        if (refFrames < 1) throw new F5jException(ref.source() + ": the reference audio is shorter than one mel frame");
+        Tensor cond = new MelSpectrogram(mc).compute(audio).transposeLast2(); // 1 n nMels
+
+        String refText = InferText.batchRefText(ref.text());
+
+        List<float[]> waves = new ArrayList<>();
+        List<Tensor> mels = new ArrayList<>();
+        List<ChunkInfo> infos = new ArrayList<>();
+        List<String> allTokens = new ArrayList<>();
+        for (int c = 0; c < chunks.size(); c++) {
+            String gen = chunks.get(c);
+            List<String> tokens = PinyinConverter.convert(refText + gen);
+            long[] ids = vocab.ids(tokens);
+            allTokens.addAll(tokens);
+            int duration = InferText.duration(refFrames, refText, gen, s.speed(), s.fixDuration());
+            duration = CfmSampler.duration(duration, cond.dim(1), ids);
+            long seed = seeds.applyAsLong(c);
+            listener.chunkStarted(c, chunks.size(), gen, duration);
+            SampleSettings ss = new SampleSettings(s.nfe(), s.cfgStrength(), s.swaySamplingCoef(), s.method(), seed, null);
+            SampleResult r = sampler.sample(cond, ids, duration, ss, listener::stepDone, Trace.OFF);
+            Tensor gen100 = dropReference(r.mel(), refFrames); // 1 nMels n
+            float[] wave = vocos.decode(gen100, Trace.OFF).data;
+            if (scaled) {
+                float target = (float) s.targetRms();
+                for (int i = 0; i < wave.length; i++) wave[i] = wave[i] * rms / target;
+            }
+            waves.add(wave);
+            mels.add(gen100);
+            infos.add(new ChunkInfo(gen, List.copyOf(tokens), seed, duration));
+        }
+        String unknown = vocab.describeUnknown(allTokens);
+        if (unknown != null) listener.unknownTokens(unknown);
+        return new Result(CrossFade.join(waves, s.crossFadeSeconds(), mc.sampleRate()), mc.sampleRate(),
+                sideBySide(mels, mc.nMels()), infos);
+    }
+
+    /** {@code generated[:, ref_audio_len:, :].permute(0, 2, 1)}: frames after the reference, as 1 d n. */
+    static Tensor dropReference(Tensor mel, int refFrames) {
+        int total = mel.dim(1), d = mel.dim(2), n = total - refFrames;
+        float[] out = new float[d * n];
+        for (int f = 0; f < n; f++)
+            for (int k = 0; k < d; k++) out[k * n + f] = mel.data[(refFrames + f) * d + k];
+        return new Tensor(out, 1, d, n);
+    }
+
+    private static Tensor sideBySide(List<Tensor> mels, int d) {
+        int total = mels.stream().mapToInt(t -> t.dim(2)).sum();
+        float[] out = new float[d * total];
+        int off = 0;
+        for (Tensor t : mels) {
+            int n = t.dim(2);
+            for (int k = 0; k < d; k++) System.arraycopy(t.data, k * n, out, k * total + off, n);
+            off += n;
+        }
+        return new Tensor(out, d, total);
+    }
+
+    /** {@code torch.mean(audio, dim=0)}: the channel sum divided by the count, in float32. */
+    static float[] mono(float[][] ch) {
+        if (ch.length == 1) return ch[0].clone();
+        float[] m = new float[ch[0].length];
+        for (int i = 0; i < m.length; i++) {
+            float sum = 0;
+            for (float[] c : ch) sum += c[i];
+            m[i] = sum / ch.length;
+        }
+        return m;
+    }
+
+    static float rms(float[] x) {
+        double sum = 0;
+        for (float v : x) sum += (double) (v * v);
+        return (float) Math.sqrt((float) (sum / x.length));
+    }
+
+}
