@@ -71,25 +71,25 @@ public final class Audit {
     }
 
     /** Everything one DiT run is fed; each field is one factor (or part of one). */
-    record Setup(Map<String, RawTensor> weights, String weightsLabel, long[] ids, Tensor refMel, int duration,
+    record Setup(Map<String, RawTensor> weights, String weightsLabel, long[] ids, Tensor refMel, int cut, int duration,
                  Precision precision, PrecisionBackend.Mode mode, DitArch arch) {
         /** This setup with one factor taken from {@code other}. */
         Setup with(String factor, Setup o) {
             return switch (factor) {
-                case "weights" -> new Setup(o.weights, o.weightsLabel, ids, refMel, duration, precision, mode, arch);
-                case "tokens" -> new Setup(weights, weightsLabel, o.ids, refMel, duration, precision, mode, arch);
-                case "reference" -> new Setup(weights, weightsLabel, ids, o.refMel, duration, precision, mode, arch);
-                case "duration" -> new Setup(weights, weightsLabel, ids, refMel, o.duration, precision, mode, arch);
-                case "precision" -> new Setup(weights, weightsLabel, ids, refMel, duration, o.precision, o.mode, arch);
+                case "weights" -> new Setup(o.weights, o.weightsLabel, ids, refMel, cut, duration, precision, mode, arch);
+                case "tokens" -> new Setup(weights, weightsLabel, o.ids, refMel, cut, duration, precision, mode, arch);
+                case "reference" -> new Setup(weights, weightsLabel, ids, o.refMel, o.cut, duration, precision, mode, arch);
+                case "duration" -> new Setup(weights, weightsLabel, ids, refMel, cut, o.duration, precision, mode, arch);
+                case "precision" -> new Setup(weights, weightsLabel, ids, refMel, cut, duration, o.precision, o.mode, arch);
                 case "architecture" -> withArch(o.arch);
                 default -> throw new IllegalArgumentException(factor);
             };
         }
 
-        Setup withArch(DitArch a) { return new Setup(weights, weightsLabel, ids, refMel, duration, precision, mode, a); }
+        Setup withArch(DitArch a) { return new Setup(weights, weightsLabel, ids, refMel, cut, duration, precision, mode, a); }
 
         Setup withPrecision(Precision p, PrecisionBackend.Mode m) {
-            return new Setup(weights, weightsLabel, ids, refMel, duration, p, m, arch);
+            return new Setup(weights, weightsLabel, ids, refMel, cut, duration, p, m, arch);
         }
 
         int refFrames() { return refMel.dim(1); }
@@ -98,8 +98,26 @@ public final class Audit {
         int effectiveDuration() { return Math.max(Math.max(ids.length, refFrames()) + 1, duration); }
     }
 
-    /** The first ODE step of one setup: the one-step mel estimate of the generated frames, and every layer. */
-    record Step(Tensor generated, Map<String, Tensor> acts) {}
+    /**
+     * The first ODE step of one setup: the mel it points at ({@code x + (1 - t) v}, all frames), where the
+     * generated frames start, and every layer.
+     */
+    record Step(Tensor estimate, int refFrames, Map<String, Tensor> acts) {
+        /**
+         * Relative change of the estimate against {@code base} over the frames both generate, at the same
+         * absolute positions (so both see the same start noise there).
+         */
+        double effectAgainst(Step base) {
+            int from = Math.max(refFrames, base.refFrames), to = Math.min(estimate.dim(1), base.estimate.dim(1));
+            if (to <= from) return LayerCompare.relError(estimate, base.estimate);
+            return LayerCompare.relError(frames(estimate, from, to), frames(base.estimate, from, to));
+        }
+
+        private static Tensor frames(Tensor t, int from, int to) {
+            int d = t.dim(2);
+            return new Tensor(Arrays.copyOfRange(t.data, from * d, to * d), 1, to - from, d);
+        }
+    }
 
     private final Options o;
     private final Consumer<String> log;
@@ -182,17 +200,18 @@ public final class Audit {
         if (raised) for (int i = 0; i < inferWave.length; i++) inferWave[i] = inferWave[i] * 0.1f / rms;
         if (pre.sampleRate() != mc.sampleRate()) inferWave = Resampler.resample(inferWave, pre.sampleRate(), mc.sampleRate());
         Tensor inferRef = melSpec.compute(inferWave).transposeLast2();
+        // the trainer counts the reference in mel frames; inference in samples // hop (one fewer), though
+        // CFM.sample conditions on every frame of the reference mel it computes from the wave
         int trainRefFrames = trainRef.dim(1), inferRefFrames = inferWave.length / mc.hopLength();
-        if (inferRef.dim(1) != inferRefFrames) inferRef = LayerCompare.crop(inferRef, new int[]{1, inferRefFrames, inferRef.dim(2)});
         int trainDur = 2 * trainRefFrames;
         double localSpeed = utf8(gen) < 10 ? 0.3 : 1.0;
         int inferDur = inferRefFrames + (int) ((double) inferRefFrames / utf8(refTextInfer) * utf8(gen) / localSpeed);
-        r.conditioning = conditioningStage(raw, pre, rms, raised, trainRef, inferRef, trainDur, inferDur, trainIds, inferIds);
+        r.conditioning = conditioningStage(raw, pre, rms, raised, trainRef, inferRef, inferRefFrames, trainDur, inferDur, trainIds, inferIds);
 
         // 4. the DiT at the first ODE step, each factor alone
-        Setup train = new Setup(online, hasOnline ? "online" : "ema", trainIds, trainRef, trainDur,
+        Setup train = new Setup(online, hasOnline ? "online" : "ema", trainIds, trainRef, trainRefFrames, trainDur,
                 o.trainPrecision, PrecisionBackend.Mode.AUTOCAST, trainArch);
-        Setup infer = new Setup(ema, "ema", inferIds, inferRef, inferDur, o.inferPrecision, PrecisionBackend.Mode.HALF, inferArch);
+        Setup infer = new Setup(ema, "ema", inferIds, inferRef, inferRefFrames, inferDur, o.inferPrecision, PrecisionBackend.Mode.HALF, inferArch);
         log.accept("dit: first ODE step, train path");
         Step t0 = step(train);
         Step i0 = step(infer);
@@ -205,7 +224,7 @@ public final class Audit {
             Step s = step(train.with(f, infer));
             runs.put(f, s);
             List<LayerDiff> diffs = LayerCompare.compare(s.acts, t0.acts);
-            double effect = LayerCompare.relError(s.generated, t0.generated);
+            double effect = s.effectAgainst(t0);
             r.factors.add(new FactorEffect(f, effect, factorDetail(f, r, train, infer, trainArch, inferArch, hasOnline),
                     LayerCompare.firstOver(diffs, TOL), diffs));
         }
@@ -227,7 +246,7 @@ public final class Audit {
         Step a = step(train.withArch(alt));
         List<LayerDiff> altDiffs = LayerCompare.compare(a.acts, t0.acts);
         r.architecture = new AuditReport.ArchitectureStage(flags(inferArch), flags(alt), flags(trainArch),
-                LayerCompare.relError(a.generated, t0.generated), LayerCompare.firstOver(altDiffs, TOL), altDiffs);
+                a.effectAgainst(t0), LayerCompare.firstOver(altDiffs, TOL), altDiffs);
 
         // 5. both paths to the end
         log.accept("sampling both paths (" + o.nfe + " steps)");
@@ -277,13 +296,12 @@ public final class Audit {
         for (int i = 0; i < flow.length; i++) {
             flow[i] = cfg ? pred.data[i] + (pred.data[i] - pred.data[flow.length + i]) * (float) o.cfgStrength : pred.data[i];
         }
-        // the mel this step points at: x + (1 - t) v, over the generated frames
-        int g = Math.max(0, dur - ref);
-        float[] est = new float[g * d];
-        for (int i = 0; i < est.length; i++) est[i] = x.data[ref * d + i] + (1 - t0) * flow[ref * d + i];
+        // the mel this step points at: x + (1 - t) v
+        float[] est = new float[dur * d];
+        for (int i = 0; i < est.length; i++) est[i] = x.data[i] + (1 - t0) * flow[i];
         Map<String, Tensor> acts = new java.util.LinkedHashMap<>(trace.recorded());
         acts.put("flow", new Tensor(flow, 1, dur, d));
-        return new Step(new Tensor(est, 1, g, d), acts);
+        return new Step(new Tensor(est, 1, dur, d), Math.min(ref, dur), acts);
     }
 
     /** The whole sampler for a setup; the generated frames (reference dropped), 1 g 100. */
@@ -292,7 +310,7 @@ public final class Audit {
         SampleSettings ss = new SampleSettings(o.nfe, o.cfgStrength, o.swaySamplingCoef, o.method, o.seed, null);
         SampleResult res = new CfmSampler(dit).sample(s.refMel, s.ids, s.duration, ss, Trace.OFF);
         Tensor mel = res.mel();
-        int ref = s.refFrames(), n = mel.dim(1), d = mel.dim(2);
+        int ref = Math.min(s.cut, mel.dim(1)), n = mel.dim(1), d = mel.dim(2);
         return new Tensor(Arrays.copyOfRange(mel.data, ref * d, n * d), 1, n - ref, d);
     }
 
@@ -326,7 +344,7 @@ public final class Audit {
     }
 
     private ConditioningStage conditioningStage(Audio raw, RefAudioPreprocessor.Result pre, float rms, boolean raised,
-                                                Tensor trainRef, Tensor inferRef, int trainDur, int inferDur,
+                                                Tensor trainRef, Tensor inferRef, int inferRefFrames, int trainDur, int inferDur,
                                                 long[] trainIds, long[] inferIds) {
         double rawSec = (double) raw.frames() / raw.sampleRate();
         double removed = rawSec - (pre.seconds() - 0.05);
@@ -338,10 +356,11 @@ public final class Audit {
         effects.addAll(pre.notes());
         if (raised) effects.add(String.format(java.util.Locale.ROOT, "inference raises the reference loudness from rms %.4f to 0.1 (x%.2f); the trainer uses it as is", rms, 0.1 / rms));
         if (raw.sampleRate() != o.config.melSpec().sampleRate()) effects.add("both paths resample " + raw.sampleRate() + " Hz to " + o.config.melSpec().sampleRate() + " Hz");
-        effects.add("trainer duration = 2 x " + trainRef.dim(1) + " reference frames; inference estimates it from the text's UTF-8 byte counts");
+        effects.add("trainer duration = 2 x " + trainRef.dim(1) + " reference mel frames; inference counts the reference as samples // hop = "
+                + inferRefFrames + " frames and estimates the duration from the texts' UTF-8 byte counts");
         int td = Math.max(Math.max(trainIds.length, trainRef.dim(1)) + 1, trainDur);
         int id = Math.max(Math.max(inferIds.length, inferRef.dim(1)) + 1, inferDur);
-        return new ConditioningStage(raw.sampleRate(), rawSec, trainRef.dim(1), inferRef.dim(1), td, id, rms, raised,
+        return new ConditioningStage(raw.sampleRate(), rawSec, trainRef.dim(1), inferRefFrames, td, id, rms, raised,
                 removed, LayerCompare.relError(inferRef, trainRef), effects);
     }
 

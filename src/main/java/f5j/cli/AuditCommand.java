@@ -75,35 +75,9 @@ final class AuditCommand implements Callable<Integer> {
                 sway, method, Backends.byName(backend));
         AuditReport r = Audit.run(o, s -> System.err.println("audit: " + s));
         ReportWriter.write(r, out);
-        System.out.println(summary(r));
+        System.out.println(AuditSummary.text(r));
         System.out.println("report: " + out.resolve("report.html") + " and report.json");
         return 0;
-    }
-
-    static String summary(AuditReport r) {
-        StringBuilder s = new StringBuilder();
-        AuditReport.Divergence d = r.firstDivergence;
-        s.append("first divergence: ").append(d.stage()).append(d.layer() == null ? "" : " / " + d.layer()).append('\n');
-        String dit = f5j.audit.LayerCompare.firstOver(r.layers, Audit.TOL);
-        s.append("first DiT layer over ").append(Audit.TOL).append(" (train vs inference, first ODE step): ").append(dit == null ? "none" : dit).append('\n');
-        s.append("causes, largest effect on the output mel first:\n");
-        int i = 1;
-        for (AuditReport.Cause c : r.causes) {
-            s.append(String.format(Locale.ROOT, "  %d. %-12s %10s  %s%n", i++, c.factor(), fmt(c.effect()), c.detail()));
-        }
-        if (r.architecture != null) {
-            s.append(String.format(Locale.ROOT, "architecture alternative (%s): output moves by %s%n", r.architecture.alternative(), fmt(r.architecture.alternativeEffect())));
-        }
-        if (r.precision != null && r.precision.totalOverflow() > 0) {
-            s.append("precision: ").append(r.precision.totalOverflow()).append(" activations beyond the ")
-                    .append(r.precision.emulated().split(" ")[0]).append(" range\n");
-        }
-        if (r.finalOutput != null) s.append("final mel rel. difference: ").append(fmt(r.finalOutput.melRelDiff())).append('\n');
-        return s.toString().stripTrailing();
-    }
-
-    static String fmt(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.3e", v) : "non-finite";
     }
 
     private Integer compareDump() {
@@ -121,7 +95,7 @@ final class AuditCommand implements Callable<Integer> {
             DumpCompare.Result res = DumpCompare.compare(dump, Checkpoints.loadStateDict(checkpoint, choice), arch,
                     Backends.byName(backend), tolerance);
             for (var l : res.layers()) {
-                System.out.printf(Locale.ROOT, "%-60s %s%s%n", l.layer(), fmt(l.relError()), l.relError() <= tolerance ? "" : "  OVER");
+                System.out.printf(Locale.ROOT, "%-60s %s%s%n", l.layer(), AuditSummary.fmt(l.relError()), l.relError() <= tolerance ? "" : "  OVER");
             }
             System.out.println(res.firstOverTolerance() == null
                     ? "all " + res.layers().size() + " recorded tensors within " + tolerance
