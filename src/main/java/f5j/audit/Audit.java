@@ -269,7 +269,11 @@ public final class Audit {
             boolean half = s.precision != Precision.FP32 && s.mode == PrecisionBackend.Mode.HALF;
             Map<String, RawTensor> sd = half ? PrecisionBackend.roundStateDict(s.weights, s.precision) : s.weights;
             Backend be = s.precision == Precision.FP32 ? o.backend : new PrecisionBackend(o.backend, s.precision, s.mode);
-            return DiT.load(sd, s.arch, be);
+            try {
+                return DiT.load(sd, s.arch, be);
+            } catch (F5jException e) {
+                throw new F5jException(o.checkpoint + " does not fit the config " + o.configSource + ": " + e.getMessage(), e);
+            }
         });
     }
 

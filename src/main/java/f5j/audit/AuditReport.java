@@ -20,6 +20,8 @@ public final class AuditReport {
     public ConditioningStage conditioning;
     /** Each factor switched alone from the train path's value to the inference path's, at the first ODE step. */
     public final List<FactorEffect> factors = new ArrayList<>();
+    /** What {@link #layers} compares. */
+    public String comparison = "train vs inference";
     /** Train path vs inference path (all factors at once), layer by layer at the first ODE step. */
     public final List<LayerDiff> layers = new ArrayList<>();
     public PrecisionStage precision;

@@ -53,7 +53,7 @@ public final class ReportWriter {
                 .append("th{background:#f3f3f3}.num{text-align:right;font-family:monospace}.bad{background:#fdd}")
                 .append(".ok{background:#efe}.bar{background:#c44;height:10px;display:inline-block}")
                 .append(".mel img{image-rendering:pixelated;border:1px solid #999;max-width:100%}.mel div{margin:6px 0}")
-                .append(".tok td{font-family:monospace;min-width:14px;text-align:center}.summary{background:#f8f8ff;padding:10px;border:1px solid #ccd}")
+                .append(".tok td,.tok th{font-family:monospace;min-width:18px;text-align:center;padding:1px 3px}.text{white-space:pre-wrap;font-family:monospace}.summary{background:#f8f8ff;padding:10px;border:1px solid #ccd}")
                 .append("</style></head><body>\n<h1>f5j audit: trainer sample vs inference</h1>\n");
         summary(h, r);
         inputs(h, r);
@@ -123,7 +123,7 @@ public final class ReportWriter {
     /** Log-scale line chart of the relative error per layer: the whole difference, each factor, precision. */
     private static void chart(StringBuilder h, AuditReport r) {
         Map<String, List<LayerDiff>> series = new LinkedHashMap<>();
-        if (!r.layers.isEmpty()) series.put("train vs inference", r.layers);
+        if (!r.layers.isEmpty()) series.put(r.comparison, r.layers);
         for (AuditReport.FactorEffect f : r.factors) if (f.layers() != null && !f.layers().isEmpty()) series.put(f.factor(), f.layers());
         if (r.architecture != null && r.architecture.layers() != null && !r.architecture.layers().isEmpty()) {
             series.put("architecture alternative", r.architecture.layers());
@@ -134,7 +134,7 @@ public final class ReportWriter {
         int w = 1100, ht = 320, left = 60, right = 180, top = 10, bottom = 30;
         double yMin = -8, yMax = 2;
         String[] colors = {"#000000", "#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2"};
-        h.append("<h2>Relative error per DiT layer at the first ODE step</h2>")
+        h.append("<h2>Relative error per DiT layer (").append(esc(r.comparison)).append(")</h2>")
                 .append("<svg id=\"layer-chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(w).append("\" height=\"").append(ht)
                 .append("\" style=\"border:1px solid #ccc;background:#fff\">");
         double pw = w - left - right, ph = ht - top - bottom;
@@ -181,18 +181,32 @@ public final class ReportWriter {
     private static void tokens(StringBuilder h, AuditReport r) {
         AuditReport.TokensStage t = r.tokens;
         if (t == null) return;
-        h.append("<h2>Tokens</h2><table><tr><th>trainer text</th><td>").append(esc(t.trainText())).append("</td></tr><tr><th>inference text</th><td>")
+        h.append("<h2>Tokens</h2><table><tr><th>trainer text</th><td class=\"text\">").append(esc(t.trainText())).append("</td></tr><tr><th>inference text</th><td class=\"text\">")
                 .append(esc(t.inferText())).append("</td></tr><tr><th>characters not in the vocab (→ id 0)</th><td>")
                 .append(t.unknownChars().isEmpty() ? "none" : "<b>" + esc(String.join(" ", t.unknownChars().stream().map(c -> "'" + c + "'").toList())) + "</b>")
                 .append("</td></tr><tr><th>segmentation spaces inserted at inference</th><td>").append(t.insertedSpaces()).append("</td></tr></table>");
-        h.append("<table class=\"tok\" id=\"tokens\"><tr><th>#</th><th>trainer</th><th>id</th><th>inference</th><th>id</th></tr>");
-        for (TokenRow row : t.table()) {
-            String cls = row.same() ? "" : " class=\"bad\"";
-            h.append("<tr").append(cls).append("><td>").append(row.position()).append("</td><td>").append(esc(show(row.trainToken())))
-                    .append("</td><td>").append(row.trainId() < 0 ? "" : row.trainId()).append("</td><td>").append(esc(show(row.inferToken())))
-                    .append("</td><td>").append(row.inferId() < 0 ? "" : row.inferId()).append("</td></tr>");
+        // side by side, wrapped in blocks of 32 positions; differing positions marked
+        h.append("<div id=\"tokens\">");
+        List<TokenRow> rows = t.table();
+        for (int from = 0; from < rows.size(); from += 32) {
+            List<TokenRow> block = rows.subList(from, Math.min(rows.size(), from + 32));
+            h.append("<table class=\"tok\"><tr><th>#</th>");
+            for (TokenRow row : block) h.append("<th>").append(row.position()).append("</th>");
+            h.append("</tr><tr><th>trainer</th>");
+            for (TokenRow row : block) h.append(cell(row, show(row.trainToken())));
+            h.append("</tr><tr><th>id</th>");
+            for (TokenRow row : block) h.append(cell(row, row.trainId() < 0 ? "" : String.valueOf(row.trainId())));
+            h.append("</tr><tr><th>inference</th>");
+            for (TokenRow row : block) h.append(cell(row, show(row.inferToken())));
+            h.append("</tr><tr><th>id</th>");
+            for (TokenRow row : block) h.append(cell(row, row.inferId() < 0 ? "" : String.valueOf(row.inferId())));
+            h.append("</tr></table>");
         }
-        h.append("</table>");
+        h.append("</div>");
+    }
+
+    private static String cell(TokenRow row, String text) {
+        return (row.same() ? "<td>" : "<td class=\"bad\">") + esc(text) + "</td>";
     }
 
     private static String show(String tok) { return tok == null ? "" : tok.equals(" ") ? "␣" : tok; }

@@ -105,6 +105,7 @@ final class AuditCommand implements Callable<Integer> {
                 r.inputs.put("compare", compare.toString());
                 r.inputs.put("checkpoint", checkpoint.toString());
                 r.inputs.put("weights", w);
+                r.comparison = "f5j vs PyTorch recording";
                 r.layers.addAll(res.layers());
                 r.firstDivergence = new AuditReport.Divergence(res.firstOverTolerance() == null ? "none" : "dit", res.firstOverTolerance());
                 ReportWriter.write(r, out);
