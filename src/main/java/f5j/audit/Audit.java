@@ -16,6 +16,8 @@ import f5j.config.DitArch;
 import f5j.config.MelSpecConfig;
 import f5j.config.ModelConfig;
 import f5j.dit.DiT;
+import f5j.golden.Metrics;
+import f5j.vocoder.Vocos;
 import f5j.sampler.CfmSampler;
 import f5j.sampler.SampleResult;
 import f5j.sampler.SampleSettings;
@@ -60,7 +62,7 @@ public final class Audit {
     public record Options(Path checkpoint, Path vocab, Path trainVocab, ModelConfig config, ModelConfig trainConfig,
                           String configSource, Path refAudio, String refText, String genText, String datasetText,
                           long seed, Precision trainPrecision, Precision inferPrecision, int nfe, double cfgStrength,
-                          Double swaySamplingCoef, String method, Backend backend) {
+                          Double swaySamplingCoef, String method, Path vocoder, Backend backend) {
         public Options {
             Objects.requireNonNull(checkpoint, "checkpoint");
             Objects.requireNonNull(config, "config");
@@ -253,8 +255,23 @@ public final class Audit {
         Tensor trainMel = sample(train), inferMel = sample(infer);
         r.trainMel = trainMel;
         r.inferMel = inferMel;
+        Double snr = null;
+        if (o.vocoder != null) {
+            log.accept("vocoding both mels with " + o.vocoder);
+            Vocos vocos = Vocos.load(o.vocoder, o.backend);
+            r.trainAudio = vocos.decode(trainMel.transposeLast2(), Trace.OFF).data;
+            r.inferAudio = vocos.decode(inferMel.transposeLast2(), Trace.OFF).data;
+            // infer_batch_process undoes its loudness raise on the generated wave
+            if (raised) for (int i = 0; i < r.inferAudio.length; i++) r.inferAudio[i] = r.inferAudio[i] * rms / 0.1f;
+            r.audioSampleRate = vocos.sampleRate();
+            int n = Math.min(r.trainAudio.length, r.inferAudio.length);
+            snr = Metrics.snrDb(Arrays.copyOf(r.inferAudio, n), Arrays.copyOf(r.trainAudio, n));
+        } else {
+            r.notes.add("No --vocoder: the final stage compares the mels only (give the Vocos folder to hear and compare both paths' audio).");
+        }
         r.finalOutput = new AuditReport.FinalStage(o.nfe, o.cfgStrength, o.swaySamplingCoef, o.method, o.seed,
-                trainMel.dim(1), inferMel.dim(1), LayerCompare.relError(inferMel, trainMel), null, null, null);
+                trainMel.dim(1), inferMel.dim(1), LayerCompare.relError(inferMel, trainMel), snr,
+                snr == null ? null : "train.wav", snr == null ? null : "infer.wav");
 
         Findings.rankCauses(r);
         r.firstDivergence = Findings.firstDivergence(r, trainIds, inferIds);

@@ -11,6 +11,7 @@ import f5j.audit.AuditReport.LayerPrecision;
 import f5j.audit.AuditReport.TensorDrift;
 import f5j.audit.AuditReport.TokenRow;
 import f5j.tensor.Tensor;
+import f5j.audio.WavFile;
 import f5j.util.AtomicFiles;
 
 import java.nio.file.Path;
@@ -38,6 +39,10 @@ public final class ReportWriter {
     public static String json(AuditReport r) { return gson().toJson(r); }
 
     public static void write(AuditReport r, Path dir) {
+        if (r.trainAudio != null && r.inferAudio != null && r.finalOutput != null) {
+            WavFile.write(dir.resolve(r.finalOutput.trainWav()), r.trainAudio, r.audioSampleRate);
+            WavFile.write(dir.resolve(r.finalOutput.inferWav()), r.inferAudio, r.audioSampleRate);
+        }
         AtomicFiles.writeString(dir.resolve("report.json"), json(r));
         AtomicFiles.writeString(dir.resolve("report.html"), html(r));
     }
@@ -113,6 +118,22 @@ public final class ReportWriter {
         img(h, "|inference − trainer| on the common " + d.dim(-2) + " frames (own scale, max "
                 + num(MelImage.range(d.data)[1]) + ")", "mel-diff", MelImage.render(d, Double.NaN, Double.NaN, xs, 2));
         h.append("<p>Shared colour scale ").append(num(lo)).append(" … ").append(num(hi)).append(" (log mel).</p></div>");
+        if (r.trainAudio != null && r.inferAudio != null) {
+            h.append("<p id=\"audio\">Trainer path <audio controls src=\"").append(wavUri(r.trainAudio, r.audioSampleRate))
+                    .append("\"></audio> Inference path <audio controls src=\"").append(wavUri(r.inferAudio, r.audioSampleRate))
+                    .append("\"></audio> SNR of inference against trainer: ").append(num(r.finalOutput.audioSnrDb())).append(" dB</p>");
+        }
+    }
+
+    /** A 16-bit PCM WAV as a data URI, so the page stays one file. */
+    private static String wavUri(float[] wave, int rate) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(44 + 2 * wave.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(36 + 2 * wave.length)
+                .put("WAVEfmt ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1)
+                .putShort((short) 1).putInt(rate).putInt(2 * rate).putShort((short) 2).putShort((short) 16)
+                .put("data".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(2 * wave.length);
+        for (float v : wave) b.putShort((short) Math.round(Math.max(-1f, Math.min(1f, Float.isFinite(v) ? v : 0f)) * 32767f));
+        return "data:audio/wav;base64," + java.util.Base64.getEncoder().encodeToString(b.array());
     }
 
     private static void img(StringBuilder h, String caption, String id, java.awt.image.BufferedImage img) {

@@ -44,6 +44,7 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--cfg", defaultValue = "2.0", description = "CFG strength (default ${DEFAULT-VALUE})") double cfg;
     @Option(names = "--sway", defaultValue = "-1.0", description = "sway sampling coefficient (default ${DEFAULT-VALUE})") double sway;
     @Option(names = "--method", defaultValue = "euler", description = "euler or midpoint") String method;
+    @Option(names = "--vocoder", description = "Vocos folder (config.yaml + pytorch_model.bin): vocode both mels, write train.wav / infer.wav") Path vocoder;
     @Option(names = "--backend", defaultValue = "cpu", description = "cpu or tornado") String backend;
     @Option(names = "--compare", description = "a PyTorch recording to line up with f5j (dit_forward / cfm_sample)") Path compare;
     @Option(names = "--weights", description = "with --compare: ema or online (default: the recording's)") String weights;
@@ -72,7 +73,7 @@ final class AuditCommand implements Callable<Integer> {
         Audit.Options o = new Audit.Options(checkpoint, vocab, trainVocab, cfgM, trainCfg,
                 config != null ? config.toString() : "preset " + preset, refAudio, refText, genText, datasetText, seed,
                 Precision.parse(trainPrecision, "--train-precision"), Precision.parse(precision, "--precision"), nfe, cfg,
-                sway, method, Backends.byName(backend));
+                sway, method, vocoder, Backends.byName(backend));
         AuditReport r = Audit.run(o, s -> System.err.println("audit: " + s));
         ReportWriter.write(r, out);
         System.out.println(AuditSummary.text(r));

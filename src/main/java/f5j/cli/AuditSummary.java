@@ -27,7 +27,14 @@ public final class AuditSummary {
             s.append("precision: ").append(r.precision.totalOverflow()).append(" activations beyond the ")
                     .append(r.precision.emulated().split(" ")[0]).append(" range\n");
         }
-        if (r.finalOutput != null) s.append("final mel rel. difference: ").append(fmt(r.finalOutput.melRelDiff())).append('\n');
+        if (r.finalOutput != null) {
+            s.append("final mel rel. difference: ").append(fmt(r.finalOutput.melRelDiff()));
+            if (r.finalOutput.audioSnrDb() != null) {
+                s.append(String.format(Locale.ROOT, "; audio SNR of inference against trainer %.1f dB (%s, %s)",
+                        r.finalOutput.audioSnrDb(), r.finalOutput.trainWav(), r.finalOutput.inferWav()));
+            }
+            s.append('\n');
+        }
         return s.toString().stripTrailing();
     }
 

@@ -47,8 +47,13 @@ class AuditCommandTest {
 
     @Test
     void printsTheSummaryAndWritesBothReports() {
-        Run r = run(args(Goldens.file("f5tts-tiny-v1/model.yaml").toString(), "--out", dir.resolve("rep").toString()));
+        Run r = run(args(Goldens.file("f5tts-tiny-v1/model.yaml").toString(), "--out", dir.resolve("rep").toString(),
+                "--vocoder", Goldens.file("vocos-tiny").toString()));
         assertThat(r.rc()).as(r.err()).isZero();
+        assertThat(r.out()).contains("audio SNR of inference against trainer");
+        assertThat(f5j.audio.WavFile.read(dir.resolve("rep/train.wav")).sampleRate()).isEqualTo(24000);
+        assertThat(dir.resolve("rep/infer.wav")).exists();
+        assertThat(dir.resolve("rep/report.html")).content().contains("data:audio/wav;base64,");
         assertThat(r.out()).contains("first divergence: weights / transformer.time_embed.time_mlp.0.weight",
                 "causes, largest effect on the output mel first:", "precision", "architecture alternative");
         assertThat(dir.resolve("rep/report.json")).content().contains("\"train_precision\": \"bf16\"",

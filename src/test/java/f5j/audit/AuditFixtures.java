@@ -37,7 +37,7 @@ final class AuditFixtures {
                                  Path ref, String genText, String datasetText) {
         return new Audit.Options(checkpoint, vocab, trainVocab, ModelConfig.load(model(v, "model.yaml")), trainConfig,
                 model(v, "model.yaml").toString(), ref, REF_TEXT, genText, datasetText, 7, Precision.FP32, Precision.FP16,
-                4, 2.0, -1.0, "euler", Backend.cpu());
+                4, 2.0, -1.0, "euler", null, Backend.cpu());
     }
 
     /** The crafted cases' inputs: clean reference, isolating texts, the golden vocab for the trainer. */
