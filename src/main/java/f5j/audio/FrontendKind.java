@@ -18,8 +18,13 @@ import java.util.Map;
  * the golden (audio/*.wav), also checks that reading them gives the golden's input tensors exactly.
  */
 public final class FrontendKind implements GoldenKind {
-    private static final Map<String, String> SOURCES = Map.of("wav24k", "audio/ref_24k_mono.wav",
-            "wav44k1_stereo", "audio/ref_44k1_stereo.wav", "wav16k", "audio/ref_16k_mono.wav");
+    private static final Map<String, String> SOURCES = new java.util.LinkedHashMap<>();
+
+    static {
+        SOURCES.put("wav24k", "audio/ref_24k_mono.wav");
+        SOURCES.put("wav44k1_stereo", "audio/ref_44k1_stereo.wav");
+        SOURCES.put("wav16k", "audio/ref_16k_mono.wav");
+    }
 
     @Override public String kind() { return "frontend"; }
 

@@ -20,7 +20,7 @@ import f5j.tensor.Tensor;
 public final class MelSpectrogram {
     private final int nFft, hop, nMels, sidePad;
     private final boolean center;
-    private final double magnitudeEps;
+    private final float magnitudeEps;
     private final float logFloor;
     private final float[] window;
     private final float[][] fb; // [nFft/2+1][nMels]
@@ -36,7 +36,7 @@ public final class MelSpectrogram {
         this.nMels = nMels;
         this.center = center;
         this.sidePad = sidePad;
-        this.magnitudeEps = magnitudeEps;
+        this.magnitudeEps = (float) magnitudeEps;
         this.logFloor = logFloor;
         this.window = Stft.padWindow(window != null ? window : Stft.hannPeriodic(winLength), nFft);
         int bins = nFft / 2 + 1;
@@ -103,7 +103,9 @@ public final class MelSpectrogram {
         for (int t = 0; t < frames; t++) {
             double[] re = s.re()[t], im = s.im()[t];
             for (int k = 0; k < bins; k++) {
-                mag[k] = (float) Math.sqrt(re[k] * re[k] + im[k] * im[k] + magnitudeEps);
+                float r = (float) re[k], i = (float) im[k];
+                // float32 as torch: |z| (hypot) for torchaudio, sqrt(re^2 + im^2 + eps) for bigvgan
+                mag[k] = magnitudeEps == 0 ? (float) Math.hypot(r, i) : (float) Math.sqrt(r * r + i * i + magnitudeEps);
             }
             for (int m = 0; m < nMels; m++) {
                 double acc = 0;

@@ -13,8 +13,12 @@ public final class Resampler {
     public static final int LOWPASS_FILTER_WIDTH = 6;
     public static final double ROLLOFF = 0.99;
 
+    /** Above this many filter taps in all (rates with a tiny gcd), filters are built per output sample. */
+    private static final long MAX_TABLE = 1L << 24;
+
     private final int orig, target, width;
-    private final float[][] kernels; // target x (2*width + orig)
+    private final double baseFreq;
+    private final float[][] kernels; // target x (2*width + orig), or null when built on the fly
 
     public Resampler(int origRate, int targetRate) {
         if (origRate <= 0 || targetRate <= 0) {
@@ -23,24 +27,29 @@ public final class Resampler {
         int g = gcd(origRate, targetRate);
         this.orig = origRate / g;
         this.target = targetRate / g;
-        double baseFreq = Math.min(orig, target) * ROLLOFF;
+        this.baseFreq = Math.min(orig, target) * ROLLOFF;
         this.width = (int) Math.ceil(LOWPASS_FILTER_WIDTH * orig / baseFreq);
         int taps = 2 * width + orig;
-        double scale = baseFreq / orig;
+        if ((long) target * taps > MAX_TABLE) {
+            kernels = null;
+            return;
+        }
         kernels = new float[target][taps];
         for (int i = 0; i < target; i++) {
-            // upstream's phase offset comes from a float32 arange divided in float32
-            double phase = (float) -i / (float) target;
-            for (int k = 0; k < taps; k++) {
-                double t = (phase + (double) (k - width) / orig) * baseFreq;
-                t = Math.max(-LOWPASS_FILTER_WIDTH, Math.min(LOWPASS_FILTER_WIDTH, t));
-                double c = Math.cos(t * Math.PI / LOWPASS_FILTER_WIDTH / 2);
-                double window = c * c;
-                t *= Math.PI;
-                double sinc = t == 0 ? 1.0 : Math.sin(t) / t;
-                kernels[i][k] = (float) (sinc * (window * scale));
-            }
+            for (int k = 0; k < taps; k++) kernels[i][k] = tap(i, k);
         }
+    }
+
+    /** Filter {@code phase}, tap {@code k} (input offset {@code k - width}), as upstream computes it. */
+    private float tap(int phase, int k) {
+        // upstream's phase offset comes from a float32 arange divided in float32
+        double t = ((float) -phase / (float) target + (double) (k - width) / orig) * baseFreq;
+        t = Math.max(-LOWPASS_FILTER_WIDTH, Math.min(LOWPASS_FILTER_WIDTH, t));
+        double c = Math.cos(t * Math.PI / LOWPASS_FILTER_WIDTH / 2);
+        double window = c * c;
+        t *= Math.PI;
+        double sinc = t == 0 ? 1.0 : Math.sin(t) / t;
+        return (float) (sinc * (window * (baseFreq / orig)));
     }
 
     /** Resamples one channel; returns {@code x} itself when the rates are equal. */
@@ -59,10 +68,19 @@ public final class Resampler {
             int group = j / target, phase = j % target;
             // input index of tap 0 in the signal zero-padded by `width` on the left
             int start = group * orig - width;
-            float[] k = kernels[phase];
             float acc = 0f;
             int lo = Math.max(0, -start), hi = Math.min(taps, len - start);
-            for (int m = lo; m < hi; m++) acc += x[start + m] * k[m];
+            if (kernels != null) {
+                float[] k = kernels[phase];
+                for (int m = lo; m < hi; m++) acc += x[start + m] * k[m];
+            } else {
+                // only taps inside the lowpass width: outside it the window is cos^2(pi/2) ~ 4e-33
+                int centre = width + (int) Math.floor((double) phase * orig / target);
+                int half = (int) Math.ceil(LOWPASS_FILTER_WIDTH * orig / baseFreq) + 1;
+                for (int m = Math.max(lo, centre - half); m < Math.min(hi, centre + half + 1); m++) {
+                    acc += x[start + m] * tap(phase, m);
+                }
+            }
             y[j] = acc;
         }
         return y;

@@ -4,8 +4,9 @@ import org.jtransforms.fft.DoubleFFT_1D;
 
 /**
  * Short-time Fourier transforms with {@code torch.stft} / {@code torch.istft} semantics (onesided,
- * not normalized). The FFTs run on the host through JTransforms in double precision (not as
- * {@link f5j.compute.Kernels}: they are a small share of the work and have no TornadoVM kernel).
+ * not normalized). The FFTs run on the host, not as {@link f5j.compute.Kernels} (they are a small share
+ * of the work and have no TornadoVM kernel): forward transforms of power-of-two sizes through
+ * {@link PocketRfft} (float32, as torch), everything else through JTransforms in double precision.
  *
  * <p>Spectra are stored per frame as {@code nFft/2+1} complex bins: {@code re[frame][bin]},
  * {@code im[frame][bin]}, with the e^{-i...} sign convention of torch.fft.rfft.
@@ -14,8 +15,9 @@ public final class Stft {
     private Stft() {}
 
     /**
-     * {@code torch.hann_window(length)} (periodic), computed in float32 as torch does:
-     * {@code 0.5 - 0.5 cos(2 pi n / length)}.
+     * {@code torch.hann_window(length)} (periodic) as torch's CPU kernels compute it in float32:
+     * {@code 0.5 - 0.5 cos(n * (2 pi / length))} over {@code length + 1} points, with the vectorized
+     * cosine ({@link TorchCos}) on whole blocks of 16 and a correctly rounded one on the rest.
      */
     public static float[] hannPeriodic(int length) {
         float[] w = new float[length];
@@ -24,7 +26,12 @@ public final class Stft {
             return w;
         }
         float step = (float) (Math.PI * 2.0 / length);
-        for (int n = 0; n < length; n++) w[n] = 0.5f - 0.5f * (float) Math.cos(n * step);
+        int vectorized = (length + 1) - (length + 1) % 16;
+        for (int n = 0; n < length; n++) {
+            float a = n * step;
+            float c = n < vectorized ? TorchCos.cos(a) : (float) Math.cos(a);
+            w[n] = c * -0.5f + 0.5f;
+        }
         return w;
     }
 
@@ -68,6 +75,23 @@ public final class Stft {
     public static Spectrum forward(float[] x, int nFft, int hop, float[] window) {
         int frames = frames(x.length, nFft, hop), bins = nFft / 2 + 1;
         double[][] re = new double[frames][bins], im = new double[frames][bins];
+        if (PocketRfft.supports(nFft)) {
+            // float32, operation for operation as torch's CPU FFT (see PocketRfft)
+            PocketRfft fft = new PocketRfft(nFft);
+            float[] buf = new float[nFft], scratch = new float[nFft];
+            for (int f = 0; f < frames; f++) {
+                int off = f * hop;
+                for (int i = 0; i < nFft; i++) buf[i] = x[off + i] * window[i];
+                fft.forward(buf, scratch);
+                re[f][0] = buf[0];
+                for (int k = 1; k < nFft / 2; k++) {
+                    re[f][k] = buf[2 * k - 1];
+                    im[f][k] = buf[2 * k];
+                }
+                re[f][nFft / 2] = buf[nFft - 1];
+            }
+            return new Spectrum(re, im);
+        }
         DoubleFFT_1D fft = new DoubleFFT_1D(nFft);
         double[] buf = new double[nFft];
         for (int f = 0; f < frames; f++) {

@@ -81,10 +81,10 @@ public final class WavFile {
                     }
                     formatCode = bb.getShort(body + 24) & 0xFFFF; // first two bytes of the sub-format GUID
                 }
-            } else if (id.equals("data")) {
+            } else if (id.equals("data") && dataOffset < 0) {
                 dataOffset = body;
                 dataSize = Math.min(size, bytes.length - body);
-                break;
+                if (formatCode >= 0) break;
             }
             pos = (int) Math.min(bytes.length, body + size + (size & 1)); // chunks are word aligned
         }

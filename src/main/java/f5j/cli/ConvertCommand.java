@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
 final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "model_N.pt, pruned .pt or .safetensors")
     Path checkpoint;
-    @Option(names = "--config", paramLabel = "YAML", description = "architecture in the upstream config layout (default: model.yaml beside the checkpoint)")
+    @Option(names = "--config", paramLabel = "YAML", description = "architecture in the upstream config layout (default: model.yaml beside the checkpoint, else the preset named like its folder)")
     Path config;
     @Option(names = "--preset", paramLabel = "NAME", description = "architecture from conf/: F5TTS_v1_Base, F5TTS_Base, F5TTS_v1_Small, F5TTS_Small")
     String preset;

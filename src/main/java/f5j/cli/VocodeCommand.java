@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
         description = {"Turn a mel spectrogram into audio with Vocos, or copy-synthesize a WAV "
                 + "(WAV -> Vocos features -> Vocos -> WAV).",
                 "A WAV input is mixed to mono and resampled to the vocoder's rate first. A mel input is a "
-                        + "safetensors file holding one tensor of shape b x n_mels x frames or n_mels x frames "
+                        + "safetensors file holding one tensor of shape 1 x n_mels x frames or n_mels x frames "
                         + "(frames x n_mels layouts are transposed)."})
 final class VocodeCommand implements Callable<Integer> {
     @Option(names = "--vocoder", required = true, paramLabel = "DIR",
@@ -90,7 +90,7 @@ final class VocodeCommand implements Callable<Integer> {
                 throw new F5jException(in + ": tensor " + raw.name() + " has shape " + raw.shapeString() + "; expected "
                         + nMels + " x frames or 1 x " + nMels + " x frames (the vocoder's n_mels is " + nMels + ")");
             }
-            if (t.dim(2) == 0) throw new F5jException(in + ": tensor " + raw.name() + " has no frames");
+            if (t.dim(2) < 2) throw new F5jException(in + ": tensor " + raw.name() + " has " + t.dim(2) + " frame(s); need at least 2");
             return t;
         }
     }

@@ -20,7 +20,7 @@ public record DitArch(int dim, int depth, int heads, int dimHead, int ffMult, in
     public static DitArch fromMap(Map<String, Object> a, String source) {
         try {
             return new DitArch(req(a, "dim", source), req(a, "depth", source), intOr(a, "heads", 8),
-                    intOr(a, "dim_head", 64), intOr(a, "ff_mult", 4), intOr(a, "text_dim", req(a, "dim", source)),
+                    intOr(a, "dim_head", 64), intOr(a, "ff_mult", 4), intOr(a, "text_dim", 100),
                     boolOr(a, "text_mask_padding", true), a.get("qk_norm") == null ? null : a.get("qk_norm").toString(),
                     intOr(a, "conv_layers", 0), a.get("pe_attn_head") == null ? null : ((Number) a.get("pe_attn_head")).intValue(),
                     boolOr(a, "attn_mask_enabled", false), boolOr(a, "long_skip_connection", false));

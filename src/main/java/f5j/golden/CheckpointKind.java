@@ -6,6 +6,7 @@ import f5j.weights.Checkpoints;
 import f5j.weights.DitShapes;
 import f5j.weights.RawTensor;
 import f5j.weights.SafeTensors;
+import f5j.weights.ShapeCheck;
 import f5j.weights.StateDict;
 import f5j.weights.TorchCheckpoint;
 import f5j.weights.VocabFile;
@@ -146,7 +147,7 @@ final class CheckpointKind {
             return;
         }
         ModelConfig c = ModelConfig.load(yaml);
-        var r = DitShapes.check(sd, DitShapes.expected(c.arch(), VocabFile.size(vocab), c.melSpec().nMels()));
+        var r = ShapeCheck.of(sd, DitShapes.expected(c.arch(), VocabFile.size(vocab), c.melSpec().nMels()));
         if (r.ok()) report.pass(name, "", sd.size() + " tensors");
         else report.fail(name, r.describe());
     }
@@ -177,7 +178,7 @@ final class CheckpointKind {
             return;
         }
         Map<String, long[]> want = VocosShapes.expected(config);
-        var r = DitShapes.check(sd, want);
+        var r = ShapeCheck.of(sd, want);
         if (r.ok()) report.pass("shapes fit config.yaml", "", sd.size() + " tensors");
         else report.fail("shapes fit config.yaml", r.describe());
         for (String w : new String[] {"feature_extractor.mel_spec.spectrogram.window", "head.istft.window"}) {

@@ -50,11 +50,14 @@ public final class InferText {
         return (int) (PyStr.utf8Length(fixedRefText) / seconds * (22 - seconds) * speed);
     }
 
-    /** chunk_text(gen_text, max_chars) with {@link #maxChars}; an empty or blank text is an error. */
+    /**
+     * chunk_text(gen_text, max_chars) with {@link #maxChars}. An empty or blank text is an error here
+     * (upstream returns no audio for "" and synthesizes an empty chunk for blanks).
+     */
     public static List<String> chunks(String genText, String fixedRefText, long refSamples, int refSampleRate,
                                       double speed) {
+        if (PyStr.strip(genText).isEmpty()) throw new F5jException("text to synthesize is empty");
         List<String> chunks = TextChunker.chunk(genText, maxChars(fixedRefText, refSamples, refSampleRate, speed));
-        if (chunks.isEmpty()) throw new F5jException("text to synthesize is empty");
         return chunks;
     }
 
@@ -76,6 +79,15 @@ public final class InferText {
         if (fixDuration != null) return (int) (fixDuration * TARGET_SAMPLE_RATE / HOP_LENGTH);
         double local = localSpeed(chunk, speed);
         return refFrames + (int) ((double) refFrames / PyStr.utf8Length(batchRefText) * PyStr.utf8Length(chunk) / local);
+    }
+
+    /**
+     * The duration CFM.sample actually generates: at least one frame more than both the token count and the
+     * reference's mel frames (which, center-padded, are samples / 256 + 1, one more than {@link #refFrames}),
+     * at most 65536. So a --fix-duration shorter than the reference still yields one generated frame.
+     */
+    public static int sampleDuration(int requested, int textTokens, int condFrames) {
+        return Math.min(Math.max(Math.max(textTokens, condFrames) + 1, requested), 65536);
     }
 
     /**

@@ -1,12 +1,6 @@
 package f5j.text;
 
 import f5j.util.F5jException;
-import net.sourceforge.pinyin4j.PinyinHelper;
-import net.sourceforge.pinyin4j.format.HanyuPinyinCaseType;
-import net.sourceforge.pinyin4j.format.HanyuPinyinOutputFormat;
-import net.sourceforge.pinyin4j.format.HanyuPinyinToneType;
-import net.sourceforge.pinyin4j.format.HanyuPinyinVCharType;
-import net.sourceforge.pinyin4j.format.exception.BadHanyuPinyinOutputFormatCombination;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -25,29 +19,25 @@ import java.util.zip.GZIPInputStream;
 /**
  * pypinyin's {@code lazy_pinyin(text, style=Style.TONE3, tone_sandhi=True)}, as upstream calls it on one
  * jieba segment: split into Han / non-Han runs, cut Han runs by forward maximum matching over pypinyin's
- * phrase list, read each phrase from that list and any other character alone, apply pypinyin's tone sandhi
- * rules within each cut word, and write the tone as a trailing digit (none for the neutral tone, "v" for ü).
+ * phrase list, read each phrase from that list and any other character by its default (first) reading, apply
+ * pypinyin's tone sandhi rules within each cut word, and write the tone as a trailing digit (none for the
+ * neutral tone, "v" for ü).
  *
- * <p>Where this can differ from pypinyin: the phrase list (bundled from pypinyin's phrases_dict, a 2026
- * snapshot; older/newer pypinyin releases changed entries) is exact, but a character outside a listed phrase
- * is read with pinyin4j's first reading instead of pypinyin's own single-character table. The two tables
- * order the readings of some polyphones differently, and pinyin4j lacks characters outside U+4E00..U+9FA5
- * (CJK extensions, compatibility ideographs), which then stay as they are instead of getting pinyin. Its
- * neutral tone "5" is dropped, as pypinyin writes none.
+ * <p>Both tables are pypinyin's own (bundled by tools/gen_text_data.py from a 2026 snapshot), not a Java
+ * pinyin library's: pinyin4j's first readings differ from pypinyin's for very common characters (pinyin4j /
+ * pypinyin: 为 wei2 / wei4, 在 zai3 / zai4, 那 nei4 / na4, 给 ji3 / gei3), which changed about one Chinese
+ * sentence in ten. With these tables the output equals upstream's on jieba's test sentences and on 7,000
+ * random mixed texts (checked with jieba 0.42.1 and pypinyin run from source).
+ * What can still differ from upstream: pypinyin releases other than that snapshot add or change phrase and
+ * character entries, and upstream may have used a different pypinyin version than the goldens.
  */
 final class HanziPinyin {
-    private static final HanyuPinyinOutputFormat FORMAT = new HanyuPinyinOutputFormat();
-
-    static {
-        FORMAT.setToneType(HanyuPinyinToneType.WITH_TONE_NUMBER);
-        FORMAT.setVCharType(HanyuPinyinVCharType.WITH_V);
-        FORMAT.setCaseType(HanyuPinyinCaseType.LOWERCASE);
-    }
-
+    private final Map<Integer, String> chars;
     private final Map<String, String[]> phrases;
     private final Set<String> prefixes;
 
-    private HanziPinyin(Map<String, String[]> phrases, Set<String> prefixes) {
+    private HanziPinyin(Map<Integer, String> chars, Map<String, String[]> phrases, Set<String> prefixes) {
+        this.chars = chars;
         this.phrases = phrases;
         this.prefixes = prefixes;
     }
@@ -59,11 +49,18 @@ final class HanziPinyin {
     static HanziPinyin get() { return Holder.DEFAULT; }
 
     private static HanziPinyin load() {
+        Map<Integer, String> chars = new HashMap<>(1 << 16);
         Map<String, String[]> phrases = new HashMap<>(1 << 17);
         Set<String> prefixes = new HashSet<>(1 << 18);
-        InputStream in = HanziPinyin.class.getResourceAsStream("pypinyin_phrases.txt.gz");
-        if (in == null) throw new F5jException("resource f5j/text/pypinyin_phrases.txt.gz missing");
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(in), StandardCharsets.UTF_8))) {
+        try (BufferedReader r = resource("pypinyin_chars.txt.gz")) {
+            for (String line; (line = r.readLine()) != null; ) {
+                int tab = line.indexOf('\t');
+                chars.put(line.codePointAt(0), line.substring(tab + 1));
+            }
+        } catch (IOException e) {
+            throw new F5jException("cannot read the bundled pinyin table: " + e.getMessage(), e);
+        }
+        try (BufferedReader r = resource("pypinyin_phrases.txt.gz")) {
             for (String line; (line = r.readLine()) != null; ) {
                 int tab = line.indexOf('\t');
                 String word = line.substring(0, tab);
@@ -73,7 +70,13 @@ final class HanziPinyin {
         } catch (IOException e) {
             throw new F5jException("cannot read the bundled pinyin phrase list: " + e.getMessage(), e);
         }
-        return new HanziPinyin(phrases, prefixes);
+        return new HanziPinyin(chars, phrases, prefixes);
+    }
+
+    private static BufferedReader resource(String name) throws IOException {
+        InputStream in = HanziPinyin.class.getResourceAsStream(name);
+        if (in == null) throw new IOException("resource f5j/text/" + name + " missing");
+        return new BufferedReader(new InputStreamReader(new GZIPInputStream(in), StandardCharsets.UTF_8));
     }
 
     /** pypinyin's RE_HANS: the characters it knows pinyin for (or tries to). */
@@ -87,8 +90,11 @@ final class HanziPinyin {
                 || (cp >= 0x31350 && cp <= 0x32389);
     }
 
-    /** lazy_pinyin of a text: one item per Han character, one per run of other characters. */
-    List<String> lazyPinyin(String text) {
+    /**
+     * lazy_pinyin of a text: one item per Han character, one per run of other characters. The tables load
+     * on the first Han character.
+     */
+    static List<String> lazyPinyin(String text) {
         List<String> out = new ArrayList<>();
         int n = text.length(), i = 0;
         while (i < n) {
@@ -96,7 +102,7 @@ final class HanziPinyin {
             int j = i;
             while (j < n && isHans(text.codePointAt(j)) == hans) j += Character.charCount(text.codePointAt(j));
             String run = text.substring(i, j);
-            if (hans) for (String word : cutPhrases(run)) out.addAll(wordPinyin(word));
+            if (hans) for (String word : get().cutPhrases(run)) out.addAll(get().wordPinyin(word));
             else out.add(run);
             i = j;
         }
@@ -150,22 +156,11 @@ final class HanziPinyin {
     private List<String> wordPinyin(String word) {
         List<String> han = PyStr.chars(word);
         String[] ph = phrases.get(word);
-        List<String> pys = new ArrayList<>(ph != null ? Arrays.asList(ph) : han.stream().map(HanziPinyin::single).toList());
+        List<String> pys = new ArrayList<>(ph != null ? Arrays.asList(ph) : han.stream().map(this::single).toList());
         ToneSandhi.apply(han, pys);
         return pys;
     }
 
-    /** One character: pinyin4j's first reading in tone-3 form, or the character itself when it has none. */
-    static String single(String ch) {
-        if (ch.length() != 1) return ch; // pinyin4j has no characters outside the BMP
-        String[] all;
-        try {
-            all = PinyinHelper.toHanyuPinyinStringArray(ch.charAt(0), FORMAT);
-        } catch (BadHanyuPinyinOutputFormatCombination e) {
-            throw new IllegalStateException(e);
-        }
-        if (all == null || all.length == 0) return ch;
-        String py = all[0];
-        return py.endsWith("5") ? py.substring(0, py.length() - 1) : py;
-    }
+    /** One character's default reading, or the character itself when pypinyin has none. */
+    String single(String ch) { return chars.getOrDefault(ch.codePointAt(0), ch); }
 }

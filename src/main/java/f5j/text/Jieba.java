@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,9 @@ import java.util.zip.GZIPInputStream;
 /**
  * jieba's default {@code cut(sentence)} (accurate mode, HMM on), as jieba 0.42.1 does it; the goldens were
  * made with it in place of upstream's rjieba. Word lists: jieba's dict.txt and finalseg HMM, bundled as
- * resources by tools/gen_text_data.py.
+ * resources by tools/gen_text_data.py. The 350k-word dictionary and the HMM are loaded on first use by a
+ * block with Chinese characters; other blocks can only match the few words that start with ASCII, which
+ * load at once.
  *
  * <p>The text is first split into blocks: runs of {@code [\u4E00-\u9FD5a-zA-Z0-9+#&._%-]} are segmented
  * with the dictionary; everything else is yielded one character at a time, except that {@code \r\n} stays
@@ -25,8 +28,10 @@ import java.util.zip.GZIPInputStream;
  * dictionary word go to the HMM, which cuts Han runs into words and keeps ASCII runs
  * ({@code [a-zA-Z0-9]+(\.\d+)?%?}) whole.
  *
- * <p>rjieba (jieba-rs) differs in its block regex (it also takes the CJK extensions and U+9FD6..U+9FFF as
- * Han); text with such characters may segment differently upstream.
+ * <p>Upstream itself uses rjieba (jieba-rs, same dictionary and HMM), which differs in two places: its blocks
+ * also take U+9FD6..U+9FFF and the CJK extensions / compatibility ideographs as Han, and its HMM's ASCII-word
+ * pattern has an unescaped dot ({@code [a-zA-Z0-9]+(?:.\d+)?%?}), so e.g. "a-1" or "x_2" stays one piece
+ * there. Text with such characters or runs can get different space tokens upstream than in the goldens.
  */
 public final class Jieba {
     private static final double MIN_FLOAT = -3.14e100;
@@ -34,73 +39,92 @@ public final class Jieba {
     /** Allowed previous states (jieba's PrevStatus), by state index B M E S. */
     private static final String[] PREV = {"ES", "MB", "BM", "SE"};
 
-    private final Map<String, Integer> freq;
-    private final double logTotal;
-    private final double[] startP = new double[4];
-    private final double[][] transP = new double[4][4];
-    private final List<Map<Character, Double>> emitP = new ArrayList<>();
+    private Jieba() {}
 
-    private Jieba(Map<String, Integer> freq, long total) {
-        this.freq = freq;
-        this.logTotal = Math.log(total);
-        for (int s = 0; s < 4; s++) {
-            emitP.add(new HashMap<>());
-            java.util.Arrays.fill(transP[s], MIN_FLOAT);
+    /** Word frequencies plus every word prefix at 0 (jieba's FREQ), and log of the total frequency. */
+    private record Lexicon(Map<String, Integer> freq, double logTotal) {}
+
+    private static final class AsciiLexicon {
+        static final Lexicon INSTANCE = loadAscii();
+    }
+
+    private static final class FullLexicon {
+        static final Lexicon INSTANCE = loadFull();
+    }
+
+    private static final class Hmm {
+        static final double[] START = new double[4];
+        static final double[][] TRANS = new double[4][4];
+        static final List<Map<Character, Double>> EMIT = new ArrayList<>();
+
+        static {
+            for (int s = 0; s < 4; s++) {
+                EMIT.add(new HashMap<>());
+                Arrays.fill(TRANS[s], MIN_FLOAT);
+            }
+            try (BufferedReader r = resource("jieba_hmm.txt.gz", true)) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    double p = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    int s = STATES.indexOf(line.charAt(line.indexOf(' ') + 1));
+                    if (line.startsWith("start ")) START[s] = p;
+                    else if (line.startsWith("trans ")) TRANS[s][STATES.indexOf(line.charAt(8))] = p;
+                    else EMIT.get(s).put(line.charAt(7), p);
+                }
+            } catch (IOException e) {
+                throw new F5jException("cannot read the bundled jieba HMM: " + e.getMessage(), e);
+            }
         }
     }
 
-    private static final class Holder {
-        static final Jieba DEFAULT = load();
-    }
-
-    /** The default tokenizer (loaded on first use: about 350k dictionary words). */
-    public static Jieba get() { return Holder.DEFAULT; }
-
-    private static Jieba load() {
+    private static Lexicon loadFull() {
         Map<String, Integer> freq = new HashMap<>(1 << 20);
         long total = 0;
-        try (BufferedReader r = resource("jieba_dict.txt.gz")) {
-            for (String line; (line = r.readLine()) != null; ) {
-                int sp = line.lastIndexOf(' ');
-                String word = line.substring(0, sp);
-                int f = Integer.parseInt(line.substring(sp + 1));
-                freq.put(word, f);
-                total += f;
-                for (int i = 1; i < word.length(); i++) freq.putIfAbsent(word.substring(0, i), 0);
-            }
+        try (BufferedReader r = resource("jieba_dict.txt.gz", true)) {
+            for (String line; (line = r.readLine()) != null; ) total += addWord(freq, line);
         } catch (IOException e) {
             throw new F5jException("cannot read the bundled jieba dictionary: " + e.getMessage(), e);
         }
-        Jieba j = new Jieba(freq, total);
-        try (BufferedReader r = resource("jieba_hmm.txt.gz")) {
-            for (String line; (line = r.readLine()) != null; ) {
-                double p = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                int s = STATES.indexOf(line.charAt(line.indexOf(' ') + 1));
-                if (line.startsWith("start ")) j.startP[s] = p;
-                else if (line.startsWith("trans ")) j.transP[s][STATES.indexOf(line.charAt(8))] = p;
-                else j.emitP.get(s).put(line.charAt(7), p);
-            }
-        } catch (IOException e) {
-            throw new F5jException("cannot read the bundled jieba HMM: " + e.getMessage(), e);
-        }
-        return j;
+        return new Lexicon(freq, Math.log(total));
     }
 
-    private static BufferedReader resource(String name) throws IOException {
+    private static Lexicon loadAscii() {
+        Map<String, Integer> freq = new HashMap<>();
+        long total;
+        try (BufferedReader r = resource("jieba_dict_ascii.txt", false)) {
+            total = Long.parseLong(r.readLine().substring("total ".length()));
+            for (String line; (line = r.readLine()) != null; ) addWord(freq, line);
+        } catch (IOException | RuntimeException e) {
+            throw new F5jException("cannot read the bundled jieba dictionary: " + e.getMessage(), e);
+        }
+        return new Lexicon(freq, Math.log(total));
+    }
+
+    /** Adds "word freq" as jieba's gen_pfdict does (a later duplicate overwrites); returns the frequency. */
+    private static int addWord(Map<String, Integer> freq, String line) {
+        int sp = line.lastIndexOf(' ');
+        String word = line.substring(0, sp);
+        int f = Integer.parseInt(line.substring(sp + 1));
+        freq.put(word, f);
+        for (int i = 1; i < word.length(); i++) freq.putIfAbsent(word.substring(0, i), 0);
+        return f;
+    }
+
+    private static BufferedReader resource(String name, boolean gzip) throws IOException {
         InputStream in = Jieba.class.getResourceAsStream(name);
         if (in == null) throw new IOException("resource f5j/text/" + name + " missing");
-        return new BufferedReader(new InputStreamReader(new GZIPInputStream(in), StandardCharsets.UTF_8));
+        return new BufferedReader(new InputStreamReader(gzip ? new GZIPInputStream(in) : in, StandardCharsets.UTF_8));
     }
 
     /** {@code jieba.cut(sentence)}: the segments, which concatenate back to the sentence. */
-    public List<String> cut(String sentence) {
+    public static List<String> cut(String sentence) {
         List<String> out = new ArrayList<>();
         int n = sentence.length(), i = 0;
         while (i < n) {
             int j = i;
             if (isBlockChar(sentence.charAt(i))) {
-                while (j < n && isBlockChar(sentence.charAt(j))) j++;
-                cutBlock(sentence.substring(i, j), out);
+                boolean han = false;
+                for (; j < n && isBlockChar(sentence.charAt(j)); j++) han |= isHan(sentence.charAt(j));
+                cutBlock(sentence.substring(i, j), han ? FullLexicon.INSTANCE : AsciiLexicon.INSTANCE, out);
             } else {
                 while (j < n && !isBlockChar(sentence.charAt(j))) {
                     int cp = sentence.codePointAt(j);
@@ -120,9 +144,9 @@ public final class Jieba {
     }
 
     /** jieba's {@code __cut_DAG} over one block (all BMP characters, so char index = Python index). */
-    private void cutBlock(String s, List<String> out) {
+    private static void cutBlock(String s, Lexicon lex, List<String> out) {
         int n = s.length();
-        int[] best = route(s);
+        int[] best = route(s, lex);
         StringBuilder buf = new StringBuilder();
         int x = 0;
         while (x < n) {
@@ -130,22 +154,22 @@ public final class Jieba {
             if (y - x == 1) {
                 buf.append(s.charAt(x));
             } else {
-                flush(buf, out);
+                flush(buf, lex, out);
                 out.add(s.substring(x, y));
             }
             x = y;
         }
-        flush(buf, out);
+        flush(buf, lex, out);
     }
 
     /** A run of single-character steps: one character as is, a dictionary word char by char, else the HMM. */
-    private void flush(StringBuilder buf, List<String> out) {
+    private static void flush(StringBuilder buf, Lexicon lex, List<String> out) {
         if (buf.isEmpty()) return;
         String b = buf.toString();
         buf.setLength(0);
         if (b.length() == 1) {
             out.add(b);
-        } else if (freq.getOrDefault(b, 0) == 0) {
+        } else if (lex.freq().getOrDefault(b, 0) == 0) {
             hmmCut(b, out);
         } else {
             for (int i = 0; i < b.length(); i++) out.add(String.valueOf(b.charAt(i)));
@@ -157,7 +181,7 @@ public final class Jieba {
      * (inclusive) of the word taken at k, maximising the sum of log(freq or 1) - log(total). Ties go to the
      * longer word, as Python's max over (score, end) tuples does.
      */
-    private int[] route(String s) {
+    private static int[] route(String s, Lexicon lex) {
         int n = s.length();
         double[] score = new double[n + 1];
         int[] end = new int[n];
@@ -166,16 +190,16 @@ public final class Jieba {
             int bestEnd = -1;
             boolean any = false;
             for (int i = idx; i < n; i++) {
-                Integer f = freq.get(s.substring(idx, i + 1));
+                Integer f = lex.freq().get(s.substring(idx, i + 1));
                 if (f == null) break;
                 if (f > 0) {
                     any = true;
-                    double sc = Math.log(f) - logTotal + score[i + 1];
+                    double sc = Math.log(f) - lex.logTotal() + score[i + 1];
                     if (sc > bestScore || (sc == bestScore && i > bestEnd)) { bestScore = sc; bestEnd = i; }
                 }
             }
             if (!any) { // the character alone; its frequency is 0 or absent, scored as 1
-                bestScore = Math.log(1) - logTotal + score[idx + 1];
+                bestScore = Math.log(1) - lex.logTotal() + score[idx + 1];
                 bestEnd = idx;
             }
             score[idx] = bestScore;
@@ -185,7 +209,7 @@ public final class Jieba {
     }
 
     /** jieba's {@code finalseg.cut}: Han runs through the BMES Viterbi, the rest split around ASCII words. */
-    private void hmmCut(String s, List<String> out) {
+    private static void hmmCut(String s, List<String> out) {
         int n = s.length(), i = 0;
         while (i < n) {
             int j = i;
@@ -226,20 +250,20 @@ public final class Jieba {
     }
 
     /** finalseg's Viterbi over B(egin) M(iddle) E(nd) S(ingle) tags, then words cut at E and S. */
-    private void viterbiCut(String s, List<String> out) {
+    private static void viterbiCut(String s, List<String> out) {
         int n = s.length();
         double[] v = new double[4];
         int[][] back = new int[n][4];
-        for (int y = 0; y < 4; y++) v[y] = startP[y] + emitP.get(y).getOrDefault(s.charAt(0), MIN_FLOAT);
+        for (int y = 0; y < 4; y++) v[y] = Hmm.START[y] + Hmm.EMIT.get(y).getOrDefault(s.charAt(0), MIN_FLOAT);
         for (int t = 1; t < n; t++) {
             double[] nv = new double[4];
             for (int y = 0; y < 4; y++) {
-                double em = emitP.get(y).getOrDefault(s.charAt(t), MIN_FLOAT);
+                double em = Hmm.EMIT.get(y).getOrDefault(s.charAt(t), MIN_FLOAT);
                 double bestP = Double.NEGATIVE_INFINITY;
                 int bestS = -1;
                 for (char c : PREV[y].toCharArray()) {
                     int y0 = STATES.indexOf(c);
-                    double p = v[y0] + transP[y0][y] + em;
+                    double p = v[y0] + Hmm.TRANS[y0][y] + em;
                     // Python's max over (prob, state) tuples: ties go to the later letter
                     if (p > bestP || (p == bestP && c > STATES.charAt(bestS))) { bestP = p; bestS = y0; }
                 }

@@ -17,7 +17,8 @@ import java.util.List;
  *   <li>anything else (accented letters, mixed Latin+Han dictionary words, emoji): character by character,
  *       a Chinese character as space + its own pinyin, others as themselves.</li>
  * </ul>
- * Chinese readings come from {@link HanziPinyin}, which says where they can differ from pypinyin.
+ * Chinese readings come from {@link HanziPinyin} (pypinyin's tables and rules), which says where they can
+ * still differ from upstream.
  */
 public final class PinyinConverter {
     private PinyinConverter() {}
@@ -25,13 +26,13 @@ public final class PinyinConverter {
     /** convert_char_to_pinyin([text])[0]. */
     public static List<String> convert(String text) {
         List<String> out = new ArrayList<>();
-        for (String seg : Jieba.get().cut(translate(text))) {
+        for (String seg : Jieba.cut(translate(text))) {
             int bytes = PyStr.utf8Length(seg), chars = PyStr.length(seg);
             if (bytes == chars) {
                 if (!out.isEmpty() && bytes > 1 && !" :'\"".contains(out.getLast())) out.add(" ");
                 out.addAll(PyStr.chars(seg));
             } else if (bytes == 3 * chars) {
-                List<String> pys = HanziPinyin.get().lazyPinyin(seg);
+                List<String> pys = HanziPinyin.lazyPinyin(seg);
                 List<String> cs = PyStr.chars(seg);
                 for (int i = 0; i < cs.size(); i++) {
                     if (isChinese(cs.get(i).codePointAt(0))) out.add(" ");
@@ -44,7 +45,7 @@ public final class PinyinConverter {
                         out.add(c);
                     } else if (isChinese(cp)) {
                         out.add(" ");
-                        out.addAll(HanziPinyin.get().lazyPinyin(c));
+                        out.addAll(HanziPinyin.lazyPinyin(c));
                     } else {
                         out.add(c);
                     }

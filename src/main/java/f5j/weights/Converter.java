@@ -3,6 +3,7 @@ package f5j.weights;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import f5j.config.ModelConfig;
+import f5j.config.Presets;
 import f5j.tensor.DType;
 import f5j.tensor.Half;
 import f5j.util.AtomicFiles;
@@ -37,7 +38,8 @@ public final class Converter {
     public static final String F5J_VERSION = "0.1.0";
 
     /**
-     * @param config  a model.yaml; null: {@code preset}, else model.yaml beside the checkpoint
+     * @param config  a model.yaml; null: {@code preset}, else model.yaml beside the checkpoint, else the preset
+     *                named like the checkpoint's folder (F5TTS_v1_Base/...)
      * @param preset  a preset name from conf/ (used when config is null)
      * @param vocab   vocab.txt; null: vocab.txt beside the checkpoint
      * @param dtype   F32, F16 or BF16 for the floating tensors; null keeps them as stored
@@ -54,7 +56,7 @@ public final class Converter {
         if (r.dtype() != null && r.dtype() != DType.F32 && r.dtype() != DType.F16 && r.dtype() != DType.BF16) {
             throw new F5jException("--dtype " + r.dtype() + ": only f32, f16 and bf16 are supported");
         }
-        Path beside = ckpt.toAbsolutePath().getParent();
+        Path beside = ckpt.getParent() != null ? ckpt.getParent() : Path.of("");
         String configSource;
         ModelConfig config;
         if (r.config() != null) {
@@ -66,6 +68,10 @@ public final class Converter {
         } else if (Files.isRegularFile(beside.resolve(ModelDir.CONFIG))) {
             config = ModelConfig.load(beside.resolve(ModelDir.CONFIG));
             configSource = beside.resolve(ModelDir.CONFIG).toString();
+        } else if (folderPreset(ckpt) != null) {
+            // Released models sit in folders named like the preset (F5TTS_v1_Base/model_1250000.safetensors).
+            config = ModelConfig.preset(folderPreset(ckpt));
+            configSource = "preset " + folderPreset(ckpt) + " (from the checkpoint's folder name)";
         } else {
             throw new F5jException(ckpt + ": no model config: give --config model.yaml or --preset NAME (F5TTS_v1_Base, "
                     + "F5TTS_Base, F5TTS_v1_Small, F5TTS_Small); there is no model.yaml beside the checkpoint");
@@ -81,7 +87,7 @@ public final class Converter {
         StateDict sd = Checkpoints.load(ckpt, r.weights());
         DitShapes.require(sd.tensors(), config.arch(), vocabSize, config.melSpec().nMels(), ckpt.toString(), configSource);
 
-        String name = r.name() != null ? r.name() : beside.getFileName().toString();
+        String name = r.name() != null ? r.name() : ckpt.toAbsolutePath().getParent().getFileName().toString();
         if (name.isBlank() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
             throw new F5jException("--name " + name + ": not a valid folder name");
         }
@@ -128,12 +134,20 @@ public final class Converter {
         return ModelDir.load(target);
     }
 
+    /** The checkpoint's folder name when a preset of that name exists in conf/. */
+    private static String folderPreset(Path ckpt) {
+        Path folder = ckpt.toAbsolutePath().getParent().getFileName();
+        if (folder == null) return null;
+        String n = folder.toString();
+        return n.startsWith("F5TTS") && Files.isRegularFile(Presets.home().resolve("conf").resolve(n + ".yaml")) ? n : null;
+    }
+
     private static JsonObject provenance(CheckpointInfo info, Path ckpt, String configSource, Path vocab, int vocabSize,
                                          DType dtype, int count) {
         JsonObject p = new JsonObject();
         p.addProperty("f5j_version", F5J_VERSION);
         p.addProperty("converted_at", Instant.now().toString());
-        p.addProperty("source", ckpt.toAbsolutePath().normalize().toString());
+        p.addProperty("source", ckpt.normalize().toString());  // as given: the sha256 pins the file
         p.addProperty("source_sha256", sha256(ckpt));
         p.addProperty("layout", info.layout());
         p.addProperty("state_dict", info.source());
@@ -145,7 +159,7 @@ public final class Converter {
         p.addProperty("dtype", dtype == null ? "as stored" : dtype.safetensorsName);
         p.addProperty("tensors", count);
         p.addProperty("config", configSource);
-        p.addProperty("vocab", vocab.toAbsolutePath().normalize().toString());
+        p.addProperty("vocab", vocab.normalize().toString());
         p.addProperty("vocab_sha256", sha256(vocab));
         p.addProperty("vocab_size", vocabSize);
         return p;
@@ -156,11 +170,13 @@ public final class Converter {
         if (!t.dtype().isFloat() || t.dtype() == to) return t;
         float[] f = t.toFloats();
         MemorySegment out = MemorySegment.ofArray(new byte[f.length * to.size]);
+        var f32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+        var i16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < f.length; i++) {
             switch (to) {
-                case F32 -> out.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i, f[i]);
-                case F16 -> out.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i, Half.floatToF16(f[i]));
-                case BF16 -> out.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i, Half.floatToBf16(f[i]));
+                case F32 -> out.setAtIndex(f32, i, f[i]);
+                case F16 -> out.setAtIndex(i16, i, Half.floatToF16(f[i]));
+                case BF16 -> out.setAtIndex(i16, i, Half.floatToBf16(f[i]));
                 default -> throw new IllegalArgumentException(to.toString());
             }
         }

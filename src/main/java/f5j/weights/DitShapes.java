@@ -3,15 +3,12 @@ package f5j.weights;
 import f5j.config.DitArch;
 import f5j.util.F5jException;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * The tensors an upstream CFM(DiT) state dict holds for an architecture, with their shapes (what
- * {@code model.load_state_dict(strict=True)} would accept), and the check of a state dict against them.
+ * {@code model.load_state_dict(strict=True)} would accept).
  */
 public final class DitShapes {
     /** Upstream's fixed sizes: sinusoidal time features, ConvPositionEmbedding and ConvNeXt kernels, groups. */
@@ -64,47 +61,9 @@ public final class DitShapes {
         return m;
     }
 
-    /** What differs between a state dict and the expected shapes. */
-    public record Report(List<String> missing, List<String> unexpected, String mismatch, long[] actual, long[] wanted) {
-        public boolean ok() { return missing.isEmpty() && unexpected.isEmpty() && mismatch == null; }
-
-        /** One line: the first mismatch with both shapes, then missing and unexpected tensors. */
-        public String describe() {
-            List<String> parts = new ArrayList<>();
-            if (mismatch != null) {
-                parts.add("first mismatch " + mismatch + ": checkpoint " + Arrays.toString(actual) + ", config needs "
-                        + Arrays.toString(wanted));
-            }
-            if (!missing.isEmpty()) parts.add(missing.size() + " missing (" + abbreviate(missing) + ")");
-            if (!unexpected.isEmpty()) parts.add(unexpected.size() + " unexpected (" + abbreviate(unexpected) + ")");
-            return parts.isEmpty() ? "all shapes match" : String.join("; ", parts);
-        }
-
-        private static String abbreviate(List<String> names) {
-            return names.size() <= 3 ? String.join(", ", names) : String.join(", ", names.subList(0, 3)) + ", ...";
-        }
-    }
-
-    public static Report check(Map<String, RawTensor> sd, Map<String, long[]> expected) {
-        List<String> missing = new ArrayList<>(), unexpected = new ArrayList<>();
-        String mismatch = null;
-        long[] got = null, want = null;
-        for (Map.Entry<String, long[]> e : expected.entrySet()) {
-            RawTensor t = sd.get(e.getKey());
-            if (t == null) missing.add(e.getKey());
-            else if (mismatch == null && !Arrays.equals(t.shape(), e.getValue())) {
-                mismatch = e.getKey();
-                got = t.shape();
-                want = e.getValue();
-            }
-        }
-        for (String k : sd.keySet()) if (!expected.containsKey(k)) unexpected.add(k);
-        return new Report(List.copyOf(missing), List.copyOf(unexpected), mismatch, got, want);
-    }
-
     /** Throws, naming {@code source} and {@code configSource}, unless the state dict fits the architecture exactly. */
     public static void require(Map<String, RawTensor> sd, DitArch arch, int vocabSize, int melDim, String source, String configSource) {
-        Report r = check(sd, expected(arch, vocabSize, melDim));
+        ShapeCheck r = ShapeCheck.of(sd, expected(arch, vocabSize, melDim));
         if (!r.ok()) {
             throw new F5jException(source + ": does not fit " + configSource + " (vocab size " + vocabSize + ", " + melDim
                     + " mel channels): " + r.describe());

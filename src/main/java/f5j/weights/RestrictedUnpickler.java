@@ -41,8 +41,9 @@ final class RestrictedUnpickler extends Unpickler {
             return load(new ByteArrayInputStream(pickle));
         } catch (F5jException e) {
             throw e;
-        } catch (IOException | PickleException | ClassCastException | IndexOutOfBoundsException e) {
-            throw new F5jException(owner.path() + ": malformed data.pkl (" + e.getMessage() + ")");
+        } catch (IOException | RuntimeException e) {
+            // Wrong types where the torch layout has fixed ones, a truncated stream, an unknown opcode, ...
+            throw new F5jException(owner.path() + ": malformed data.pkl (" + e + ")");
         } finally {
             close();
         }

@@ -34,4 +34,17 @@ class ResamplerTest {
             assertThat(y[j]).isCloseTo((float) Math.sin(2 * Math.PI * 440 * j / 24000.0), within(2e-3f));
         }
     }
+
+    @Test
+    void coprimeRatesBuildFiltersOnTheFly() {
+        // 44101 and 24000 share no factor: a filter table would hold 24000 x 44125 taps
+        int n = 44101 / 2;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) Math.sin(2 * Math.PI * 440 * i / 44101.0);
+        float[] y = Resampler.resample(x, 44101, 24000);
+        assertThat(y).hasSize((int) Math.ceil(24000.0 * n / 44101));
+        for (int j = 300; j < y.length - 300; j += 7) {
+            assertThat(y[j]).isCloseTo((float) Math.sin(2 * Math.PI * 440 * j / 24000.0), within(2e-3f));
+        }
+    }
 }
