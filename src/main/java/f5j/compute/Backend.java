@@ -89,6 +89,7 @@ public interface Backend {
 
     /** y[i] = p[i] + (p[i] - p[half + i]) * cfg for i < half (packed conditional/unconditional rows). */
     void cfgCombine(float[] packed, int half, float cfg, float[] y);
+
     // ---- audio/Vocos ----
 
     /** y[r, i] = x[r, i] * g[i]: a per-channel scale over the last axis (ConvNeXt layer scale). */

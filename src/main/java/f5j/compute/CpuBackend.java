@@ -99,6 +99,7 @@ public final class CpuBackend implements Backend {
     @Override public void addScaled(float[] a, float[] b, float s, int n, float[] y) { Kernels.addScaled(a, b, s, y, 0, n); }
 
     @Override public void cfgCombine(float[] packed, int half, float cfg, float[] y) { Kernels.cfgCombine(packed, half, cfg, y, 0, half); }
+
     // ---- audio/Vocos ----
 
     @Override

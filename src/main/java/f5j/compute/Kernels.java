@@ -364,6 +364,7 @@ public final class Kernels {
             y[i] = p + (p - packed[half + i]) * cfg;
         }
     }
+
     // ---- audio/Vocos ----
 
     public static void scaleLast(float[] x, int dim, float[] g, float[] y, int rowFrom, int rowTo) {

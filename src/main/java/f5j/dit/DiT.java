@@ -121,29 +121,27 @@ public final class DiT {
         }
 
         float[] t = timeEmbed.forward(tb, trace);
-        float[] h;
-        int rowsB;
-        float[] tAll, keepAll;
+        int rowsB = cfgInfer ? 2 * b : b;
+        float[] h = ws.get("dit.h", rowsB * n * dim);
+        float[] tAll = t, keepAll = keep;
         if (cfgInfer) {
-            float[] hc = inputEmbedding(x, cond, text, false, false, cache, validLen, keep, b, n, trace);
-            float[] hu = inputEmbedding(x, cond, text, true, true, cache, validLen, keep, b, n, trace);
-            rowsB = 2 * b;
-            h = new float[rowsB * n * dim];
-            System.arraycopy(hc, 0, h, 0, hc.length);
-            System.arraycopy(hu, 0, h, hc.length, hu.length);
+            // pack conditional rows, then unconditional ones (audio condition and text dropped)
+            int half = b * n * dim;
+            float[] hc = ws.get("dit.hc", half), hu = ws.get("dit.hu", half);
+            inputEmbedding(x, cond, text, false, false, cache, validLen, keep, b, n, hc, trace);
+            inputEmbedding(x, cond, text, true, true, cache, validLen, keep, b, n, hu, trace);
+            System.arraycopy(hc, 0, h, 0, half);
+            System.arraycopy(hu, 0, h, half, half);
             tAll = new float[2 * b * dim];
             System.arraycopy(t, 0, tAll, 0, t.length);
             System.arraycopy(t, 0, tAll, t.length, t.length);
-            keepAll = keep == null ? null : new float[2 * b * n];
             if (keep != null) {
+                keepAll = new float[2 * b * n];
                 System.arraycopy(keep, 0, keepAll, 0, keep.length);
                 System.arraycopy(keep, 0, keepAll, keep.length, keep.length);
             }
         } else {
-            h = inputEmbedding(x, cond, text, dropAudioCond, dropText, cache, validLen, keep, b, n, trace);
-            rowsB = b;
-            tAll = t;
-            keepAll = keep;
+            inputEmbedding(x, cond, text, dropAudioCond, dropText, cache, validLen, keep, b, n, h, trace);
         }
 
         rope(n);
@@ -181,8 +179,9 @@ public final class DiT {
         textUncond = null;
     }
 
-    private float[] inputEmbedding(Tensor x, Tensor cond, long[][] text, boolean dropAudioCond, boolean dropText,
-                                   boolean cache, int[] validLen, float[] keep, int b, int n, Trace trace) {
+    /** Text embedding (through the cache when asked) and input embedding into out (b x n x dim). */
+    private void inputEmbedding(Tensor x, Tensor cond, long[][] text, boolean dropAudioCond, boolean dropText,
+                                boolean cache, int[] validLen, float[] keep, int b, int n, float[] out, Trace trace) {
         float[] te = null;
         if (textCond == null || textUncond == null || !cache) {
             te = textEmbed.forward(text, n, validLen, dropText, trace);
@@ -192,7 +191,7 @@ public final class DiT {
             }
         }
         if (cache) te = dropText ? textUncond : textCond;
-        return inputEmbed.forward(x.data, cond.data, te, dropAudioCond, keep, b, n, trace);
+        inputEmbed.forward(x.data, cond.data, te, dropAudioCond, keep, b, n, out, trace);
     }
 
     private void rope(int n) {

@@ -4,18 +4,17 @@ import f5j.config.DitArch;
 import f5j.golden.GoldenFile;
 import f5j.golden.VerifyOptions;
 import f5j.util.F5jException;
-import f5j.weights.RawTensor;
-import f5j.weights.SafeTensors;
+import f5j.weights.Checkpoints;
+import f5j.weights.Weights;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The DiT a golden F5 file was recorded with: the {@code arch} of its metadata and the EMA weights of the
- * {@code model.safetensors} beside it (or of {@link VerifyOptions#model()}: a model folder or a
- * .safetensors file). The last model built is kept, so verifying a folder loads it once.
+ * {@code model.safetensors} beside it, or of {@link VerifyOptions#model()} (a model folder, or any
+ * checkpoint layout {@link Checkpoints} reads). The last model built is kept, so verifying a folder loads
+ * it once; callers must leave its text-embedding cache clear.
  */
 public final class GoldenModel {
     private GoldenModel() {}
@@ -35,9 +34,10 @@ public final class GoldenModel {
             throw new F5jException(file + ": cannot read (" + e.getMessage() + ")");
         }
         if (key.equals(lastKey)) return last;
+        var sd = Checkpoints.loadStateDict(file, Weights.EMA);
         DiT dit;
-        try (SafeTensors st = SafeTensors.open(file)) {
-            dit = DiT.load(stateDict(st), arch, options.backend());
+        try {
+            dit = DiT.load(sd, arch, options.backend());
         } catch (F5jException e) {
             throw new F5jException(file + ": " + e.getMessage());
         }
@@ -51,21 +51,6 @@ public final class GoldenModel {
         Path f = m == null ? golden.dir().resolve("model.safetensors")
                 : Files.isDirectory(m) ? m.resolve("model.safetensors") : m;
         if (!Files.isRegularFile(f)) throw new F5jException(f + ": no such model file (needed by " + golden.path() + ")");
-        if (!f.getFileName().toString().endsWith(".safetensors")) {
-            throw new F5jException(f + ": golden replay reads .safetensors weights (convert the checkpoint first)");
-        }
         return f;
-    }
-
-    /** A CFM state dict from a safetensors file: {@code ema_model.} stripped, EMA bookkeeping skipped. */
-    public static Map<String, RawTensor> stateDict(SafeTensors st) {
-        Map<String, RawTensor> sd = new LinkedHashMap<>();
-        for (RawTensor t : st.tensors()) {
-            String k = t.name();
-            if (k.startsWith("ema_model.")) k = k.substring("ema_model.".length());
-            if (k.equals("initted") || k.equals("step")) continue;
-            sd.put(k, t);
-        }
-        return sd;
     }
 }

@@ -31,13 +31,15 @@ final class InputEmbedding {
         conv2B = p.get(c + "2.bias", dim);
     }
 
-    /** x, cond: batch x len x melDim; text: batch x len x textDim; keep: batch*len frame mask or null. */
-    float[] forward(float[] x, float[] cond, float[] text, boolean dropAudioCond, float[] keep, int batch, int len,
-                    Trace trace) {
+    /**
+     * x, cond: batch x len x melDim; text: batch x len x textDim; keep: batch*len frame mask or null.
+     * Writes batch x len x dim into p.
+     */
+    void forward(float[] x, float[] cond, float[] text, boolean dropAudioCond, float[] keep, int batch, int len,
+                 float[] p, Trace trace) {
         int rows = batch * len, n = rows * dim;
         float[] cat = ws.get("in.cat", rows * (2 * melDim + textDim));
         be.concatLast(x, melDim, cond, melDim, dropAudioCond, text, textDim, rows, cat);
-        float[] p = new float[n];
         proj.apply(be, cat, rows, p);
         Rec.out(trace, "input_embed.proj", p, batch, len, dim);
 
@@ -59,6 +61,5 @@ final class InputEmbedding {
         Rec.out(trace, m, h, batch, len, dim);
         be.add(h, p, n, p);
         Rec.out(trace, "input_embed", p, batch, len, dim);
-        return p;
     }
 }

@@ -2,6 +2,7 @@ package f5j.dit;
 
 import f5j.compute.Backend;
 import f5j.trace.Trace;
+import f5j.util.F5jException;
 
 /**
  * {@code text_embed}: token ids (shifted by one so 0 is the filler, batch padding -1 becomes filler too),
@@ -66,8 +67,8 @@ final class TextEmbedding {
                 long id = i < text[b].length ? text[b][i] + 1 : 0;
                 if (validLen != null && i >= validLen[b]) id = 0;
                 if (id < 0 || id >= numRows) {
-                    throw new IllegalArgumentException("text token id " + (id - 1) + " is outside the model's vocabulary (0.."
-                            + (numRows - 2) + ", -1 = padding)");
+                    throw new F5jException("text token id " + (id - 1) + " is outside the model's vocabulary of "
+                            + (numRows - 1) + " tokens (-1 = padding): does the vocab file belong to this model?");
                 }
                 ids[b * len + i] = (int) id;
                 keepText[b * len + i] = id == 0 ? 0f : 1f;

@@ -50,6 +50,9 @@ public final class CfmSampler {
             default -> throw new F5jException("ODE method '" + s.method() + "' is not supported (euler, midpoint)");
         };
         int condLen = cond.dim(1);
+        if (condLen >= MAX_DURATION) {
+            throw new F5jException("reference audio of " + condLen + " mel frames is too long (at most " + (MAX_DURATION - 1) + ")");
+        }
         int d = duration(duration, condLen, textIds);
         int n = d * mel;
 

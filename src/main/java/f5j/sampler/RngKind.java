@@ -23,7 +23,7 @@ public final class RngKind implements GoldenKind {
             if (!m.matches()) throw new F5jException(g.path() + ": unexpected tensor " + name + " in an rng golden");
             Tensor want = g.tensor(name);
             float[] got = new TorchRandom(Long.parseLong(m.group(1))).randn(want.numel());
-            report.compare(name, g.raw(name), new Tensor(got, want.shape), 0);
+            report.compare(name, g.raw(name), new Tensor(got, want.shape), options.tol(0));
         }
     }
 }

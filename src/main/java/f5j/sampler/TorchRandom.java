@@ -86,7 +86,8 @@ public final class TorchRandom {
             return cachedNormal;
         }
         double u1 = uniformDouble(), u2 = uniformDouble();
-        double r = Math.sqrt(-2.0 * Math.log1p(-u2));
+        // PyTorch 1.13 (the goldens' version) takes log(1 - u2); later versions log1p(-u2)
+        double r = Math.sqrt(-2.0 * Math.log(1.0 - u2));
         double theta = 2.0 * Math.PI * u1;
         cachedNormal = r * Math.sin(theta);
         hasCachedNormal = true;
