@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * Upstream {@code preprocess_ref_audio_text}: the reference clip cut to at most 12 s at a long
  * (1000 ms, −50 dBFS) or else a short (100 ms, −40 dBFS) silence, hard-cut at 12 s if neither works,
  * leading/trailing silence under −42 dBFS trimmed, 50 ms of silence appended — all on the file's
- * integer samples with pydub semantics — and the reference text made to end in ". ".
+ * integer samples with pydub semantics. (The text half of that function is {@code InferText.fixRefText}.)
  * The result is what {@code torchaudio.load} gives of the WAV upstream exports.
  */
 public final class RefAudioPreprocessor {
@@ -68,11 +68,5 @@ public final class RefAudioPreprocessor {
         PcmSegment a = seg.slice(start, seg.lengthMs());
         long end = Silence.detectLeadingSilence(a.reverse(), threshDb, 10);
         return end > 0 ? a.slice(0, a.lengthMs() - end) : a;
-    }
-
-    /** Upstream's fix of the reference text: it must end in ". " or "。". */
-    public static String fixRefText(String refText) {
-        if (refText.endsWith(". ") || refText.endsWith("。")) return refText;
-        return refText.endsWith(".") ? refText + " " : refText + ". ";
     }
 }

@@ -1,9 +1,13 @@
 package f5j.cli;
 
 import f5j.infer.SynthSettings;
+import f5j.util.F5jException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -11,7 +15,6 @@ import java.util.concurrent.Callable;
         description = {"Run synth end to end on the bundled tiny model, Vocos and reference clip.",
                 "The bundled weights are random: this proves the pipeline runs, it does not speak."})
 final class DemoCommand implements Callable<Integer> {
-    static final String REF_TEXT = "O rato roeu a roupa do rei de Roma.";
     static final String TEXT = "Olá, tudo bem? Eu sou uma voz sintética. Hoje o dia está lindo, "
             + "e eu vou passear no parque com os meus amigos.";
 
@@ -26,8 +29,18 @@ final class DemoCommand implements Callable<Integer> {
         System.err.println("          this run proves the whole pipeline works, the output is noise, not speech.");
         System.err.println("          For real speech: ./f5j convert a published checkpoint, then ./f5j synth --model DIR ...");
         Path ref = SynthRun.home().resolve("weights/ref/ref_24k_mono.wav");
-        SynthRun.run(SynthRun.bundledModel(), SynthRun.bundledVocoder(), ref, REF_TEXT, TEXT, seed,
+        String refText = readRefText(SynthRun.home().resolve("weights/ref/ref_24k_mono.txt"));
+        SynthRun.run(SynthRun.bundledModel(), SynthRun.bundledVocoder(), ref, refText, TEXT, seed,
                 SynthSettings.defaults().withNfe(nfe), Backends.byName(backend), out, System.err);
         return 0;
+    }
+
+    /** The words of the bundled clip, kept beside it. */
+    private static String readRefText(Path f) {
+        try {
+            return Files.readString(f, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new F5jException(f + ": cannot read the bundled reference text (" + e.getMessage() + ")");
+        }
     }
 }

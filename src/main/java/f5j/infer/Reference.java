@@ -30,6 +30,6 @@ public record Reference(float[][] channels, int sampleRate, String text, String 
                     + "(upstream uses Whisper), so pass the words spoken in the reference (--ref-text)");
         }
         RefAudioPreprocessor.Result r = RefAudioPreprocessor.process(wav, info);
-        return new Reference(r.channels(), r.sampleRate(), RefAudioPreprocessor.fixRefText(refText), wav.toString());
+        return new Reference(r.channels(), r.sampleRate(), InferText.fixRefText(refText), wav.toString());
     }
 }

@@ -35,7 +35,7 @@ public final class Synthesizer {
     /** Upstream budgets 22 s of reference plus generated audio per chunk when sizing the chunks. */
     public static final double CHUNK_BUDGET_SECONDS = 22;
 
-    /** Told about progress: a chunk starting, then each DiT evaluation of its ODE solve. */
+    /** Told about progress: a chunk starting, then each step of its ODE solve. */
     public interface Listener {
         default void chunkStarted(int index, int count, String text, int duration) { }
 
@@ -62,13 +62,11 @@ public final class Synthesizer {
     private final Vocab vocab;
     private final CfmSampler sampler;
     private final Vocos vocos;
-    private final Backend backend;
 
     public Synthesizer(ModelConfig config, Map<String, RawTensor> stateDict, Vocab vocab, Vocos vocos, Backend backend) {
         this.config = config;
         this.vocab = vocab;
         this.vocos = vocos;
-        this.backend = backend;
         this.sampler = new CfmSampler(DiT.load(stateDict, config.arch(), backend));
     }
 
@@ -127,12 +125,12 @@ public final class Synthesizer {
         List<float[]> waves = new ArrayList<>();
         List<Tensor> mels = new ArrayList<>();
         List<ChunkInfo> infos = new ArrayList<>();
-        List<String> allTokens = new ArrayList<>();
+        List<String> seen = new ArrayList<>(PinyinConverter.convert(refText)); // for the unknown-token warning
         for (int c = 0; c < chunks.size(); c++) {
             String gen = chunks.get(c);
             List<String> tokens = PinyinConverter.convert(refText + gen);
             long[] ids = vocab.ids(tokens);
-            allTokens.addAll(tokens);
+            seen.addAll(PinyinConverter.convert(gen));
             int duration = InferText.duration(refFrames, refText, gen, s.speed(), s.fixDuration());
             duration = CfmSampler.duration(duration, cond.dim(1), ids);
             long seed = seeds.applyAsLong(c);
@@ -149,7 +147,7 @@ public final class Synthesizer {
             mels.add(gen100);
             infos.add(new ChunkInfo(gen, List.copyOf(tokens), seed, duration));
         }
-        String unknown = vocab.describeUnknown(allTokens);
+        String unknown = vocab.describeUnknown(seen);
         if (unknown != null) listener.unknownTokens(unknown);
         return new Result(CrossFade.join(waves, s.crossFadeSeconds(), mc.sampleRate()), mc.sampleRate(),
                 sideBySide(mels, mc.nMels()), infos);

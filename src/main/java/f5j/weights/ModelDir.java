@@ -30,8 +30,8 @@ public record ModelDir(Path dir, ModelConfig config, Map<String, RawTensor> stat
         }
         ModelConfig config = ModelConfig.load(dir.resolve(CONFIG));
         Path vocab = dir.resolve(VOCAB);
-        Map<String, RawTensor> sd = new LinkedHashMap<>();
-        for (RawTensor t : SafeTensors.openManaged(dir.resolve(MODEL)).tensors()) sd.put(t.name(), t);
+        // also a released model.safetensors (ema_model.* names), as the golden model folders hold
+        Map<String, RawTensor> sd = new LinkedHashMap<>(Checkpoints.loadStateDict(dir.resolve(MODEL), Weights.EMA));
         DitShapes.require(sd, config.arch(), VocabFile.size(vocab), config.melSpec().nMels(), dir.resolve(MODEL).toString(),
                 dir.resolve(CONFIG).toString());
         Path prov = dir.resolve(PROVENANCE);

@@ -64,6 +64,45 @@ class SynthCliTest {
     }
 
     @Test
+    void warnsAboutCharactersTheVocabLacks() {
+        Path out = tmp.resolve("w.wav");
+        // the tiny vocab has no 'x' and no Cyrillic
+        int rc = Main.execute(args("--text", "Bom dia, xadrez Жук.", "--nfe", "1", "--seed", "1", "--out", out.toString()));
+        String log = err.toString(StandardCharsets.UTF_8);
+        assertThat(rc).as(log).isZero();
+        assertThat(log).contains("warning").contains("'x'").contains("'Ж'").contains("U+0416");
+    }
+
+    @Test
+    void textFileAndFixDuration() throws Exception {
+        Path text = Files.writeString(tmp.resolve("t.txt"), "Bom dia.", StandardCharsets.UTF_8);
+        Path out = tmp.resolve("f.wav");
+        int rc = Main.execute(args("--text-file", text.toString(), "--fix-duration", "3", "--nfe", "1", "--seed", "1",
+                "--out", out.toString()));
+        assertThat(rc).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        // 3 s of reference + generated frames: the reference (trimmed ref_16k_mono) leaves the rest
+        var audio = WavFile.read(out);
+        assertThat(audio.frames()).isPositive().isLessThan(3 * 24000);
+    }
+
+    @Test
+    void fixDurationShorterThanTheReferenceIsAUserError() {
+        int rc = Main.execute(args("--text", "Bom dia.", "--fix-duration", "0.5", "--out", tmp.resolve("x.wav").toString()));
+        assertThat(rc).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--fix-duration").contains("reference alone");
+    }
+
+    @Test
+    void demoRunsOnTheBundledModel() {
+        Path out = tmp.resolve("demo.wav");
+        int rc = Main.execute("demo", "--nfe", "1", "--out", out.toString());
+        String log = err.toString(StandardCharsets.UTF_8);
+        assertThat(rc).as(log).isZero();
+        assertThat(out).exists();
+        assertThat(log).contains("RANDOM weights").contains("real-time factor");
+    }
+
+    @Test
     void emptyTextIsAUserError() {
         int rc = Main.execute(args("--text", "   ", "--out", tmp.resolve("x.wav").toString()));
         assertThat(rc).isEqualTo(2);
