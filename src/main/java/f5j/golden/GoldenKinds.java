@@ -15,8 +15,6 @@ public final class GoldenKinds {
         register(new f5j.sampler.RngKind());
         register(new f5j.text.TextKind());
         register(new f5j.infer.InferProcessKind());
-        register(new f5j.text.TextKind());
-        register(new f5j.audio.FrontendKind());
         register(new f5j.vocoder.VocosKind());
     }
 
