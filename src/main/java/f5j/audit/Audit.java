@@ -16,6 +16,7 @@ import f5j.config.DitArch;
 import f5j.config.MelSpecConfig;
 import f5j.config.ModelConfig;
 import f5j.dit.DiT;
+import f5j.infer.InferText;
 import f5j.golden.Metrics;
 import f5j.vocoder.Vocos;
 import f5j.sampler.CfmSampler;
@@ -24,7 +25,6 @@ import f5j.sampler.SampleSettings;
 import f5j.sampler.TorchRandom;
 import f5j.tensor.Tensor;
 import f5j.text.PinyinConverter;
-import f5j.text.TextChunker;
 import f5j.text.Vocab;
 import f5j.trace.Trace;
 import f5j.util.F5jException;
@@ -33,7 +33,6 @@ import f5j.weights.RawTensor;
 import f5j.weights.StateDict;
 import f5j.weights.Weights;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,7 +56,6 @@ import java.util.function.Consumer;
  */
 public final class Audit {
     public static final double TOL = Findings.TOL;
-    static final double CHUNK_BUDGET_SECONDS = 22;
 
     public record Options(Path checkpoint, Path vocab, Path trainVocab, ModelConfig config, ModelConfig trainConfig,
                           String configSource, Path refAudio, String refText, String genText, String datasetText,
@@ -174,17 +172,14 @@ public final class Audit {
         trainTokens.addAll(dataset);
 
         RefAudioPreprocessor.Result pre = RefAudioPreprocessor.process(o.refAudio, s -> { });
-        String refText = RefAudioPreprocessor.fixRefText(o.refText);
-        double preSeconds = pre.seconds();
-        int maxChars = (int) (utf8(refText) / preSeconds * (CHUNK_BUDGET_SECONDS - preSeconds));
-        if (maxChars <= 0) throw new F5jException(o.refAudio + ": the preprocessed reference is " + preSeconds + " s; inference needs at most 12 s");
-        List<String> chunks = TextChunker.chunk(genText, maxChars);
-        if (chunks.isEmpty()) throw new F5jException("the text to generate is empty (--gen-text)");
+        String refText = InferText.fixRefText(o.refText);
+        List<String> chunks = InferText.chunks(genText, refText, pre.samples(), pre.sampleRate(), 1.0);
         String gen = chunks.getFirst();
-        if (chunks.size() > 1) r.notes.add("Inference splits the text into " + chunks.size() + " chunks (max " + maxChars + " bytes); the audit follows the first: \"" + gen + "\".");
-        String refTextInfer = refText;
-        String last = refTextInfer.substring(refTextInfer.offsetByCodePoints(refTextInfer.length(), -1));
-        if (utf8(last) == 1) refTextInfer = refTextInfer + " ";
+        if (chunks.size() > 1) {
+            r.notes.add("Inference splits the text into " + chunks.size() + " chunks (at most "
+                    + InferText.maxChars(refText, pre.samples(), pre.sampleRate(), 1.0) + " bytes); the audit follows the first: \"" + gen + "\".");
+        }
+        String refTextInfer = InferText.batchRefText(refText);
         List<String> inferTokens = PinyinConverter.convert(refTextInfer + gen);
         long[] trainIds = trainVocab.ids(trainTokens), inferIds = vocab.ids(inferTokens);
         r.tokens = Findings.tokensStage(String.join("", dataset) + " " + String.join("", dataset), refTextInfer + gen,
@@ -206,8 +201,7 @@ public final class Audit {
         // CFM.sample conditions on every frame of the reference mel it computes from the wave
         int trainRefFrames = trainRef.dim(1), inferRefFrames = inferWave.length / mc.hopLength();
         int trainDur = 2 * trainRefFrames;
-        double localSpeed = utf8(gen) < 10 ? 0.3 : 1.0;
-        int inferDur = inferRefFrames + (int) ((double) inferRefFrames / utf8(refTextInfer) * utf8(gen) / localSpeed);
+        int inferDur = InferText.duration(inferRefFrames, refTextInfer, gen, 1.0, null);
         r.conditioning = conditioningStage(raw, pre, rms, raised, trainRef, inferRef, inferRefFrames, trainDur, inferDur, trainIds, inferIds);
 
         // 4. the DiT at the first ODE step, each factor alone
@@ -424,8 +418,6 @@ public final class Audit {
     static List<String> codePoints(String s) {
         return s.codePoints().mapToObj(Character::toString).toList();
     }
-
-    static int utf8(String s) { return s.getBytes(StandardCharsets.UTF_8).length; }
 
     static float rms(float[] x) {
         double s = 0;
