@@ -202,6 +202,8 @@ public final class Audit {
         int trainRefFrames = trainRef.dim(1), inferRefFrames = inferWave.length / mc.hopLength();
         int trainDur = 2 * trainRefFrames;
         int inferDur = InferText.duration(inferRefFrames, refTextInfer, gen, 1.0, null);
+        r.trainRefMel = trainRef;
+        r.inferRefMel = inferRef;
         r.conditioning = conditioningStage(raw, pre, rms, raised, trainRef, inferRef, inferRefFrames, trainDur, inferDur, trainIds, inferIds);
 
         // 4. the DiT at the first ODE step, each factor alone

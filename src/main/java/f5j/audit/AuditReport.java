@@ -35,6 +35,8 @@ public final class AuditReport {
 
     /** Mels for the pictures (not serialised): train and inference path, {@code 1 n 100}. */
     public transient Tensor trainMel, inferMel;
+    /** The reference mels each path conditions on, {@code 1 n 100} (not serialised). */
+    public transient Tensor trainRefMel, inferRefMel;
     /** The vocoded audio of both paths, when a vocoder was given (not serialised; written as WAV files). */
     public transient float[] trainAudio, inferAudio;
     public transient int audioSampleRate;

@@ -244,6 +244,15 @@ public final class ReportWriter {
                 .append("<tr><th>reference mel rel. difference (common frames)</th><td>").append(num(c.refMelRelDiff())).append("</td></tr></table><ul>");
         for (String e : c.effects()) h.append("<li>").append(esc(e)).append("</li>");
         h.append("</ul>");
+        if (r.trainRefMel != null && r.inferRefMel != null) {
+            double[] a = MelImage.range(r.trainRefMel.data), b = MelImage.range(r.inferRefMel.data);
+            double lo = Math.min(a[0], b[0]), hi = Math.max(a[1], b[1]);
+            int xs = Math.max(1, Math.min(4, 1100 / Math.max(1, Math.max(r.trainRefMel.dim(-2), r.inferRefMel.dim(-2)))));
+            h.append("<div class=\"mel\">");
+            img(h, "Trainer reference mel (dataset audio as is, " + r.trainRefMel.dim(-2) + " frames)", "ref-train", MelImage.render(r.trainRefMel, lo, hi, xs, 2));
+            img(h, "Inference reference mel (preprocessed, " + r.inferRefMel.dim(-2) + " frames)", "ref-infer", MelImage.render(r.inferRefMel, lo, hi, xs, 2));
+            h.append("</div>");
+        }
     }
 
     private static String row3(String k, Object a, Object b) {

@@ -138,6 +138,12 @@ class AuditGoldenTest {
     }
 
     @Test
+    void pageHoldsThePicturesOfBothPaths() throws Exception {
+        assertThat(dir.resolve("report.html")).content().contains("id=\"mel-train\"", "id=\"mel-infer\"", "id=\"mel-diff\"",
+                "id=\"ref-train\"", "id=\"ref-infer\"", "<svg id=\"layer-chart\"", "id=\"weights\"", "id=\"precision\"");
+    }
+
+    @Test
     void reportPageRendersInHeadlessChromium() throws Exception {
         Path chromium = Path.of("/usr/bin/chromium");
         assumeTrue(Files.isExecutable(chromium), "chromium is not installed");
