@@ -121,7 +121,12 @@ public final class Audit {
 
     private final Options o;
     private final Consumer<String> log;
-    private final Map<String, DiT> dits = new HashMap<>();
+    /** Trace size above which only block-level layers are recorded. */
+    static final long TRACE_BUDGET_BYTES = 512L << 20;
+    /** The one model held: runs are ordered so consecutive ones mostly share it. */
+    private DiT dit;
+    private String ditKey;
+    private java.util.function.Predicate<String> layerFilter = m -> true;
 
     private Audit(Options o, Consumer<String> log) {
         this.o = o;
@@ -210,29 +215,44 @@ public final class Audit {
         Setup train = new Setup(online, hasOnline ? "online" : "ema", trainIds, trainRef, trainRefFrames, trainDur,
                 o.trainPrecision, PrecisionBackend.Mode.AUTOCAST, trainArch);
         Setup infer = new Setup(ema, "ema", inferIds, inferRef, inferRefFrames, inferDur, o.inferPrecision, PrecisionBackend.Mode.HALF, inferArch);
+        // every layer for small models; for large ones only each block's attention, feed-forward and output
+        // (a full trace of a Base model at a few hundred frames holds gigabytes)
+        long perTrace = (long) (inferArch.depth() * 22 + 60) * 2 * Math.max(train.effectiveDuration(), infer.effectiveDuration())
+                * inferArch.dim() * 2 * Float.BYTES;
+        layerFilter = perTrace <= TRACE_BUDGET_BYTES ? m -> true : Audit::blockLevel;
+        if (perTrace > TRACE_BUDGET_BYTES) r.notes.add("Large model: layers recorded at block level (attention, feed-forward, block output, embeddings).");
+
+        // runs grouped by the model they need, so only one model is held at a time
         log.accept("dit: first ODE step, train path");
         Step t0 = step(train);
-        Step i0 = step(infer);
-        r.layers.addAll(LayerCompare.compare(i0.acts, t0.acts));
-        List<String> factors = new ArrayList<>(List.of("weights", "tokens", "reference", "duration", "precision"));
-        if (!trainArch.equals(inferArch)) factors.add("architecture");
-        Map<String, Step> runs = new HashMap<>();
-        for (String f : factors) {
+        Map<String, FactorEffect> effects = new HashMap<>();
+        List<String> order = new ArrayList<>(List.of("tokens", "reference", "duration", "weights", "precision"));
+        if (!trainArch.equals(inferArch)) order.add("architecture");
+        Precision emulated = o.inferPrecision != Precision.FP32 ? o.inferPrecision
+                : o.trainPrecision != Precision.FP32 ? o.trainPrecision : Precision.FP16;
+        Step low = null;
+        for (String f : order) {
             log.accept("dit: first ODE step, " + f + " switched to inference");
             Step s = step(train.with(f, infer));
-            runs.put(f, s);
             List<LayerDiff> diffs = LayerCompare.compare(s.acts, t0.acts);
-            double effect = s.effectAgainst(t0);
-            r.factors.add(new FactorEffect(f, effect, factorDetail(f, r, train, infer, trainArch, inferArch, hasOnline),
+            effects.put(f, new FactorEffect(f, s.effectAgainst(t0), factorDetail(f, r, train, infer, trainArch, inferArch, hasOnline),
                     LayerCompare.firstOver(diffs, TOL), diffs));
+            if (f.equals("precision") && emulated == o.inferPrecision) low = s;
+            if (f.equals("duration")) {
+                log.accept("sampling the train path (" + o.nfe + " steps)");
+                r.trainMel = sample(train);
+            }
+        }
+        for (String f : List.of("weights", "tokens", "reference", "duration", "precision", "architecture")) {
+            if (effects.containsKey(f)) r.factors.add(effects.get(f));
         }
 
         // precision: per-layer statistics of the emulated format against fp32
-        Precision emulated = o.inferPrecision != Precision.FP32 ? o.inferPrecision
-                : o.trainPrecision != Precision.FP32 ? o.trainPrecision : Precision.FP16;
+        if (low == null) low = step(train.withPrecision(emulated, PrecisionBackend.Mode.HALF));
         Step fp32 = train.precision == Precision.FP32 ? t0 : step(train.withPrecision(Precision.FP32, PrecisionBackend.Mode.HALF));
-        Step low = emulated == o.inferPrecision ? runs.get("precision") : step(train.withPrecision(emulated, PrecisionBackend.Mode.HALF));
         List<AuditReport.LayerPrecision> lp = LayerCompare.precision(fp32.acts, low.acts, emulated);
+        low = null;
+        fp32 = null;
         long overflow = lp.stream().mapToLong(AuditReport.LayerPrecision::overflow).sum();
         String firstP = null;
         for (AuditReport.LayerPrecision l : lp) if (!(l.relError() <= 1e-2)) { firstP = l.layer(); break; }
@@ -241,16 +261,22 @@ public final class Audit {
 
         // architecture flags: the other version's pe_attn_head / text_mask_padding
         DitArch alt = alternative(inferArch);
+        log.accept("dit: first ODE step, architecture alternative " + flags(alt));
         Step a = step(train.withArch(alt));
         List<LayerDiff> altDiffs = LayerCompare.compare(a.acts, t0.acts);
         r.architecture = new AuditReport.ArchitectureStage(flags(inferArch), flags(alt), flags(trainArch),
                 a.effectAgainst(t0), LayerCompare.firstOver(altDiffs, TOL), altDiffs);
+        a = null;
 
-        // 5. both paths to the end
-        log.accept("sampling both paths (" + o.nfe + " steps)");
-        Tensor trainMel = sample(train), inferMel = sample(infer);
-        r.trainMel = trainMel;
-        r.inferMel = inferMel;
+        // the inference path: all factors at once, then to the end
+        log.accept("dit: first ODE step, inference path");
+        Step i0 = step(infer);
+        r.layers.addAll(LayerCompare.compare(i0.acts, t0.acts));
+        i0 = null;
+        log.accept("sampling the inference path (" + o.nfe + " steps)");
+        r.inferMel = sample(infer);
+        Tensor trainMel = r.trainMel, inferMel = r.inferMel;
+        dit = null;
         Double snr = null;
         if (o.vocoder != null) {
             log.accept("vocoding both mels with " + o.vocoder);
@@ -278,16 +304,24 @@ public final class Audit {
 
     private DiT dit(Setup s) {
         String key = System.identityHashCode(s.weights) + "/" + s.arch + "/" + s.precision + "/" + s.mode;
-        return dits.computeIfAbsent(key, k -> {
-            boolean half = s.precision != Precision.FP32 && s.mode == PrecisionBackend.Mode.HALF;
-            Map<String, RawTensor> sd = half ? PrecisionBackend.roundStateDict(s.weights, s.precision) : s.weights;
-            Backend be = s.precision == Precision.FP32 ? o.backend : new PrecisionBackend(o.backend, s.precision, s.mode);
-            try {
-                return DiT.load(sd, s.arch, be);
-            } catch (F5jException e) {
-                throw new F5jException(o.checkpoint + " does not fit the config " + o.configSource + ": " + e.getMessage(), e);
-            }
-        });
+        if (key.equals(ditKey)) return dit;
+        dit = null; // let the previous model go before loading the next
+        boolean half = s.precision != Precision.FP32 && s.mode == PrecisionBackend.Mode.HALF;
+        Map<String, RawTensor> sd = half ? PrecisionBackend.roundStateDict(s.weights, s.precision) : s.weights;
+        Backend be = s.precision == Precision.FP32 ? o.backend : new PrecisionBackend(o.backend, s.precision, s.mode);
+        try {
+            dit = DiT.load(sd, s.arch, be);
+        } catch (F5jException e) {
+            throw new F5jException(o.checkpoint + " does not fit the config " + o.configSource + ": " + e.getMessage(), e);
+        }
+        ditKey = key;
+        return dit;
+    }
+
+    /** Top-level modules and each block's attention, feed-forward and output. */
+    static boolean blockLevel(String module) {
+        return module.matches("(time_embed|text_embed|input_embed|norm_out|proj_out|long_skip_connection)"
+                + "|transformer_blocks\\.\\d+(\\.attn|\\.ff)?");
     }
 
     /** The start noise of CFM.sample for a duration: torch.manual_seed(seed); torch.randn(duration, 100). */
@@ -306,7 +340,7 @@ public final class Audit {
             s.precision.roundInPlace(cond.data, cond.data.length);
         }
         float t0 = 0f; // every upstream grid starts at 0: EPSS tables and linspace do, and sway keeps 0 at 0
-        Trace trace = Trace.all();
+        Trace trace = new Trace(layerFilter);
         boolean cfg = o.cfgStrength >= 1e-5;
         Tensor pred = dit.forward(x, cond, new long[][]{s.ids}, new float[]{t0}, null, false, false, cfg, trace);
         float[] flow = new float[dur * d];
