@@ -9,12 +9,12 @@ public final class GoldenKinds {
 
     static {
         // Each implemented kind registers here (one line each).
-        register(new f5j.infer.InferProcessKind());
         register(new f5j.audio.FrontendKind());
-        register(new f5j.text.TextKind());
         register(new f5j.dit.DitForwardKind());
         register(new f5j.sampler.CfmSampleKind());
         register(new f5j.sampler.RngKind());
+        register(new f5j.text.TextKind());
+        register(new f5j.infer.InferProcessKind());
         register(new f5j.vocoder.VocosKind());
     }
 

@@ -1,0 +1,77 @@
+package f5j.audit;
+
+import f5j.cli.Main;
+import f5j.testing.Goldens;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** ./f5j audit on the command line: the summary, the report files, user errors (exit 2, no stack trace). */
+class AuditCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int rc, String out, String err) {}
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        PrintStream o = System.out, e = System.err;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int rc = Main.execute(args);
+            return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(o);
+            System.setErr(e);
+        }
+    }
+
+    private String[] args(String config, String... extra) {
+        String m = Goldens.file("f5tts-tiny-v1").toString();
+        String[] base = {"audit", "--checkpoint", m + "/model_2.pt", "--vocab", m + "/vocab.txt", "--ref-audio",
+                Goldens.file("audio/ref_44k1_stereo.wav").toString(), "--ref-text", AuditFixtures.REF_TEXT, "--nfe", "2",
+                "--seed", "3", "--train-precision", "bf16"};
+        String[] all = java.util.Arrays.copyOf(base, base.length + 2 + extra.length);
+        all[base.length] = config.endsWith(".yaml") ? "--config" : "--preset";
+        all[base.length + 1] = config;
+        System.arraycopy(extra, 0, all, base.length + 2, extra.length);
+        return all;
+    }
+
+    @Test
+    void printsTheSummaryAndWritesBothReports() {
+        Run r = run(args(Goldens.file("f5tts-tiny-v1/model.yaml").toString(), "--out", dir.resolve("rep").toString(),
+                "--vocoder", Goldens.file("vocos-tiny").toString()));
+        assertThat(r.rc()).as(r.err()).isZero();
+        assertThat(r.out()).contains("audio SNR of inference against trainer");
+        assertThat(f5j.audio.WavFile.read(dir.resolve("rep/train.wav")).sampleRate()).isEqualTo(24000);
+        assertThat(dir.resolve("rep/infer.wav")).exists();
+        assertThat(dir.resolve("rep/report.html")).content().contains("data:audio/wav;base64,");
+        assertThat(r.out()).contains("first divergence: weights / transformer.time_embed.time_mlp.0.weight",
+                "causes, largest effect on the output mel first:", "precision", "architecture alternative");
+        assertThat(dir.resolve("rep/report.json")).content().contains("\"train_precision\": \"bf16\"",
+                "both paths mix the 2 channels to mono", "both paths resample 44100 Hz to 24000 Hz");
+        assertThat(dir.resolve("rep/report.html")).exists();
+    }
+
+    @Test
+    void aConfigThatDoesNotFitTheCheckpointIsAUserError() {
+        Run r = run(args("F5TTS_v1_Base", "--out", dir.resolve("rep").toString()));
+        assertThat(r.rc()).isEqualTo(2);
+        assertThat(r.err()).contains("model_2.pt does not fit the config preset F5TTS_v1_Base").doesNotContain("Exception");
+    }
+
+    @Test
+    void missingOutputFolderIsAUserError() {
+        Run r = run(args(Goldens.file("f5tts-tiny-v1/model.yaml").toString()));
+        assertThat(r.rc()).isEqualTo(2);
+        assertThat(r.err()).contains("--out DIR is needed");
+    }
+}
