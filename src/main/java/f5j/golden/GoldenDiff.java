@@ -47,6 +47,6 @@ public final class GoldenDiff {
     /** The first failed activation (module output) in recording order, or null. */
     public static Check firstDivergentLayer(GoldenReport report) {
         return report.checks().stream().filter(c -> !c.passed() && c.status() == Check.Status.FAIL)
-                .filter(c -> c.name().startsWith("act/")).findFirst().orElse(null);
+                .filter(c -> c.name().startsWith("act/") || c.name().contains(": act/")).findFirst().orElse(null);
     }
 }

@@ -44,6 +44,12 @@ public final class Synthesizer {
         /** A warning naming the tokens the vocab lacks (upstream silently maps them to id 0). */
         default void unknownTokens(String warning) { }
 
+        /**
+         * Chunk {@code index} was sampled: its token ids, the reference mel it was conditioned on
+         * ({@code 1 × frames × nMels}) and the sampler's result (start noise = trajectory step 0).
+         */
+        default void chunkSampled(int index, long[] ids, Tensor cond, SampleResult result) { }
+
         Listener NONE = new Listener() { };
     }
 
@@ -102,6 +108,15 @@ public final class Synthesizer {
 
     /** Generates every chunk; {@code seeds} maps the chunk index to its sampling seed. */
     public Result synthesize(Reference ref, List<String> chunks, LongUnaryOperator seeds, SynthSettings s, Listener listener) {
+        return synthesize(ref, chunks, seeds, s, listener, Trace.OFF);
+    }
+
+    /**
+     * As {@link #synthesize(Reference, List, LongUnaryOperator, SynthSettings, Listener)}; {@code firstCall}
+     * records the DiT modules during the first ODE function evaluation (first DiT call) of the first chunk.
+     */
+    public Result synthesize(Reference ref, List<String> chunks, LongUnaryOperator seeds, SynthSettings s, Listener listener,
+                             Trace firstCall) {
         MelSpecConfig mc = config.melSpec();
         if (s.fixDuration() != null && s.fixDuration() <= ref.seconds()) {
             throw new F5jException("--fix-duration " + s.fixDuration() + " s is the reference and the generated audio "
@@ -136,7 +151,8 @@ public final class Synthesizer {
             long seed = seeds.applyAsLong(c);
             listener.chunkStarted(c, chunks.size(), gen, duration);
             SampleSettings ss = new SampleSettings(s.nfe(), s.cfgStrength(), s.swaySamplingCoef(), s.method(), seed, null);
-            SampleResult r = sampler.sample(cond, ids, duration, ss, listener::stepDone, Trace.OFF);
+            SampleResult r = sampler.sample(cond, ids, duration, ss, listener::stepDone, c == 0 ? firstCall : Trace.OFF);
+            listener.chunkSampled(c, ids, cond, r);
             Tensor gen100 = dropReference(r.mel(), refFrames); // 1 nMels n
             float[] wave = vocos.decode(gen100, Trace.OFF).data;
             if (scaled) {
