@@ -77,13 +77,15 @@ final class GoldenCommand implements Runnable {
                 + "comma-separated globs over module paths, e.g. 'transformer_blocks.*.attn,proj_out'; '*' all (default), 'none' no activations") String taps;
         @Option(names = "--backend", defaultValue = "cpu", description = "cpu, reference, cpu-plan or tornado (default ${DEFAULT-VALUE})") String backend;
         @Option(names = "--out", required = true, paramLabel = "FILE.safetensors", description = "the recording to write") Path out;
+        @Option(names = "--portable", description = "store the model, vocoder and reference paths only relative to the "
+                + "recording (for recordings kept in a repository beside their model)") boolean portable;
 
         @Override
         public Integer call() {
             SynthSettings s = new SynthSettings(nfe, cfg, sway, speed, fixDuration, targetRms, crossFade, method);
             SynthRecorder.Request q = new SynthRecorder.Request(model != null ? model : SynthRun.bundledModel(),
                     vocoder != null ? vocoder : SynthRun.bundledVocoder(), refAudio, refText, text, seed, s, taps,
-                    Backends.byName(backend), out);
+                    Backends.byName(backend), out, portable);
             SynthRecorder.Summary r = SynthRecorder.record(q, m -> System.err.println(m));
             System.out.printf("wrote %s: %d chunk(s), %d activations, %.2f s of audio, %d bytes%n", r.file(), r.chunks(),
                     r.activations(), r.seconds(), r.bytes());

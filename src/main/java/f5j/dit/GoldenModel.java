@@ -11,9 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The DiT a golden F5 file was recorded with: the {@code arch} of its metadata and the EMA weights of the
- * {@code model.safetensors} beside it, or of {@link VerifyOptions#model()} (a model folder, or any
- * checkpoint layout {@link Checkpoints} reads). The last model built is kept, so verifying a folder loads
+ * The DiT a golden F5 file (or a tools/dump_activations.py dump) was recorded with: the {@code arch} of its
+ * metadata and the weights (EMA, or online when its {@code weights} says so) of the {@code model.safetensors}
+ * beside it, or of {@link VerifyOptions#model()} (a model folder, or any checkpoint layout {@link Checkpoints}
+ * reads). The last model built is kept, so verifying a folder loads
  * it once; callers must leave its text-embedding cache clear.
  */
 public final class GoldenModel {
@@ -29,12 +30,12 @@ public final class GoldenModel {
         String key;
         try {
             key = file.toAbsolutePath().normalize() + "|" + Files.getLastModifiedTime(file) + "|" + archJson + "|"
-                    + options.backend().name();
+                    + options.backend().name() + "|" + weights(golden);
         } catch (java.io.IOException e) {
             throw new F5jException(file + ": cannot read (" + e.getMessage() + ")");
         }
         if (key.equals(lastKey)) return last;
-        var sd = Checkpoints.loadStateDict(file, Weights.EMA);
+        var sd = Checkpoints.loadStateDict(file, weights(golden));
         DiT dit;
         try {
             dit = DiT.load(sd, arch, options.backend());
@@ -46,11 +47,33 @@ public final class GoldenModel {
         return dit;
     }
 
+    /** A dump of the training path (tools/dump_activations.py --weights online) is replayed on the online weights. */
+    private static Weights weights(GoldenFile golden) {
+        return "online".equals(golden.meta("weights")) ? Weights.ONLINE : Weights.EMA;
+    }
+
+    /**
+     * The weights: {@code --model} (a model folder or a checkpoint file), else the {@code model.safetensors}
+     * beside the golden, else the checkpoint a dump names ({@code checkpoint}, a file name) beside it.
+     */
     private static Path weightsFile(GoldenFile golden, VerifyOptions options) {
         Path m = options.model();
-        Path f = m == null ? golden.dir().resolve("model.safetensors")
-                : Files.isDirectory(m) ? m.resolve("model.safetensors") : m;
-        if (!Files.isRegularFile(f)) throw new F5jException(f + ": no such model file (needed by " + golden.path() + ")");
+        if (m != null) {
+            Path f = Files.isDirectory(m) ? m.resolve("model.safetensors") : m;
+            if (!Files.isRegularFile(f)) {
+                throw new F5jException("--model " + m + ": " + (Files.exists(m) ? "folder has no model.safetensors" : "no such model folder or file"));
+            }
+            return f;
+        }
+        Path f = golden.dir().resolve("model.safetensors");
+        String named = golden.meta("checkpoint");
+        if (!Files.isRegularFile(f) && named != null && Files.isRegularFile(golden.dir().resolve(named))) {
+            f = golden.dir().resolve(named);
+        }
+        if (!Files.isRegularFile(f)) {
+            throw new F5jException(golden.path() + ": no model beside it (" + f.getFileName()
+                    + (named != null && !named.equals(f.getFileName().toString()) ? " or " + named : "") + "); pass --model DIR (a model folder or checkpoint)");
+        }
         return f;
     }
 }

@@ -34,7 +34,8 @@ import java.util.function.Consumer;
  * all chunks ({@code nMels × frames}), {@code out/wave} the final audio;</li>
  * <li>{@code act/MODULE#K} the tapped DiT modules during the first DiT call of chunk 0.</li>
  * </ul>
- * Metadata: the model and vocoder folders (relative to the file's folder, plus absolute), their weight
+ * Metadata: the model and vocoder folders (relative to the file's folder, plus absolute unless
+ * {@code portable}: recordings kept in a repository beside their model), their weight
  * digests (sha256), every synthesis parameter, the taps, f5j version, backend and precision.
  */
 public final class SynthRecorder {
@@ -46,7 +47,8 @@ public final class SynthRecorder {
     private SynthRecorder() {}
 
     public record Request(Path model, Path vocoder, Path refAudio, String refText, String text, long seed,
-                          SynthSettings settings, String taps, Backend backend, Path out) {}
+                          SynthSettings settings, String taps, Backend backend, Path out,
+                          boolean portable) {}
 
     public record Summary(Path file, int chunks, int activations, long bytes, double seconds) {}
 
@@ -86,12 +88,12 @@ public final class SynthRecorder {
         meta.put("what", "f5j synth (upstream infer_process) on the reference and texts below, chunk i sampled with "
                 + "seed + i; act/ = the DiT modules during the first ODE function evaluation of chunk 0");
         meta.put("model", relative(dir, q.model()));
-        meta.put("model_abs", absolute(q.model()));
+        if (!q.portable()) meta.put("model_abs", absolute(q.model()));
         meta.put("model_digest", Converter.sha256(q.model().resolve(ModelDir.MODEL)));
         meta.put("vocoder", relative(dir, q.vocoder()));
-        meta.put("vocoder_abs", absolute(q.vocoder()));
+        if (!q.portable()) meta.put("vocoder_abs", absolute(q.vocoder()));
         meta.put("vocoder_digest", Converter.sha256(q.vocoder().resolve("pytorch_model.bin")));
-        meta.put("ref_audio", absolute(q.refAudio()));
+        meta.put("ref_audio", q.portable() ? relative(dir, q.refAudio()) : absolute(q.refAudio()));
         meta.put("ref_text", q.refText());
         meta.put("ref_text_fixed", ref.text());
         meta.put("gen_text", q.text());
