@@ -52,6 +52,25 @@ public final class GoldenModel {
         return "online".equals(golden.meta("weights")) ? Weights.ONLINE : Weights.EMA;
     }
 
+    /** A converted folder's provenance says which weights it holds; a dump of the other ones cannot replay on it. */
+    private static void requireFolderWeights(Path folder, Weights want, GoldenFile golden) {
+        Path prov = folder.resolve("provenance.json");
+        if (!Files.isRegularFile(prov)) return;
+        String held;
+        try {
+            var w = com.google.gson.JsonParser.parseString(Files.readString(prov)).getAsJsonObject().get("weights");
+            if (w == null) return;
+            held = w.getAsString();
+        } catch (java.io.IOException | RuntimeException e) {
+            return; // provenance is informative; the weights themselves decide
+        }
+        if (!held.equalsIgnoreCase(want.name())) {
+            throw new F5jException("--model " + folder + ": holds the " + held + " weights (provenance.json), but "
+                    + golden.path() + " was recorded with the " + want.name().toLowerCase() + " weights; pass the "
+                    + "checkpoint that has them (a trainer model_N.pt)" + (want == Weights.ONLINE ? ": no online weights here" : ""));
+        }
+    }
+
     /**
      * The weights: {@code --model} (a model folder or a checkpoint file), else the {@code model.safetensors}
      * beside the golden, else the checkpoint a dump names ({@code checkpoint}, a file name) beside it.
@@ -63,6 +82,7 @@ public final class GoldenModel {
             if (!Files.isRegularFile(f)) {
                 throw new F5jException("--model " + m + ": " + (Files.exists(m) ? "folder has no model.safetensors" : "no such model folder or file"));
             }
+            if (Files.isDirectory(m)) requireFolderWeights(m, weights(golden), golden);
             return f;
         }
         Path f = golden.dir().resolve("model.safetensors");
