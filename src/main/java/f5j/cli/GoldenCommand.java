@@ -32,7 +32,7 @@ final class GoldenCommand implements Runnable {
             description = "Replay golden files (or every golden under a folder) and compare each tensor.")
     static final class Verify implements Callable<Integer> {
         @Parameters(arity = "1..*", paramLabel = "FILE|DIR") List<Path> paths;
-        @Option(names = "--backend", defaultValue = "cpu", description = "cpu, tornado (TornadoVM; build with -Ptornadovm) or cpu-plan (the device plan path on the CPU)") String backend;
+        @Option(names = "--backend", defaultValue = "cpu", description = "cpu, reference (the scalar reference kernels), tornado (TornadoVM; build with -Ptornadovm) or cpu-plan (the device plan path on the CPU)") String backend;
         @Option(names = "--model", description = "model folder to use instead of the one the golden names") Path model;
         @Option(names = "--vocoder", description = "vocoder folder to use instead of the one the golden names") Path vocoder;
         @Option(names = "--rtol", description = "relative tolerance for every tensor") Double rtol;

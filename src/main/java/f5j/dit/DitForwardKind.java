@@ -22,6 +22,7 @@ public final class DitForwardKind implements GoldenKind {
     @Override
     public void verify(GoldenFile g, VerifyOptions options, GoldenReport report) {
         DiT dit = GoldenModel.load(g, options);
+        GoldenModel.notePrecision(g, report);
         Tensor x = g.input("x"), cond = g.input("cond");
         long[][] text = rows(g.raw("inputs/text").toLongs(), x.dim(0));
         float[] time = g.input("time").data;

@@ -47,6 +47,18 @@ public final class GoldenModel {
         return dit;
     }
 
+    /**
+     * A dump made at fp16/bf16 (tools/dump_activations.py --precision) is replayed in fp32: said on its own
+     * line, since its layers then differ by that format's rounding.
+     */
+    public static void notePrecision(GoldenFile golden, f5j.golden.GoldenReport report) {
+        String p = golden.meta("precision");
+        if (p != null && !p.equals("fp32")) {
+            report.skip("meta/precision", "recorded at " + p + ", replayed in fp32: expect differences of " + p
+                    + " rounding size (loosen with --rtol)");
+        }
+    }
+
     /** A dump of the training path (tools/dump_activations.py --weights online) is replayed on the online weights. */
     private static Weights weights(GoldenFile golden) {
         return "online".equals(golden.meta("weights")) ? Weights.ONLINE : Weights.EMA;

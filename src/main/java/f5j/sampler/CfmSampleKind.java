@@ -26,6 +26,7 @@ public final class CfmSampleKind implements GoldenKind {
     @Override
     public void verify(GoldenFile g, VerifyOptions options, GoldenReport report) {
         DiT dit = GoldenModel.load(g, options);
+        GoldenModel.notePrecision(g, report);
         Tensor cond = g.input("cond");
         long[] text = g.raw("inputs/text").toLongs();
         JsonElement sway = g.metaJson("sway_sampling_coef");
