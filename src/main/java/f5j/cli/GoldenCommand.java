@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 @Command(name = "golden", mixinStandardHelpOptions = true, description = "Verify (and record) golden outputs.",
-        subcommands = {GoldenCommand.Verify.class, GoldenCommand.Diff.class})
+        subcommands = {GoldenCommand.Verify.class, GoldenCommand.Record.class, GoldenCommand.Diff.class})
 final class GoldenCommand implements Runnable {
     @Override
     public void run() { new picocli.CommandLine(this).usage(System.out); }
@@ -43,8 +43,56 @@ final class GoldenCommand implements Runnable {
             VerifyOptions opts = new VerifyOptions(Backends.byName(backend), model, vocoder, rtol, atol);
             GoldenReport report = Verifier.verify(files, opts);
             report.print(System.out, failuresOnly);
+            Check first = GoldenDiff.firstDivergentLayer(report);
+            if (first != null) {
+                System.out.println("first divergent layer: " + first.name() + " (rel " + String.format("%.3g", first.rel()) + ")");
+            }
             System.out.println(report.summary());
             return report.ok() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "record", mixinStandardHelpOptions = true,
+            description = {"Run synth and record it as a golden file (kind f5j_synth) that `golden verify` replays alone.",
+                    "Holds the reference audio, every parameter, the model's and vocoder's sha256, the preprocessed "
+                            + "reference, the mel, the wave and act/MODULE#K of the DiT modules the taps select at the "
+                            + "first ODE step of the first chunk."})
+    static final class Record implements Callable<Integer> {
+        @Option(names = "--model", paramLabel = "DIR", description = "model folder (default: the bundled weights/f5tts-tiny-v1)") Path model;
+        @Option(names = "--vocoder", paramLabel = "DIR", description = "Vocos folder (default: the bundled weights/vocos-tiny)") Path vocoder;
+        @Option(names = "--ref-audio", required = true, paramLabel = "WAV") Path refAudio;
+        @Option(names = "--ref-text", required = true, paramLabel = "T") String refText;
+        @Option(names = "--text", required = true, paramLabel = "T", description = "text to speak") String text;
+        @Option(names = "--seed", defaultValue = "0", description = "sampling seed (default ${DEFAULT-VALUE})") long seed;
+        @Option(names = "--nfe", defaultValue = "32", description = "ODE steps (default ${DEFAULT-VALUE})") int nfe;
+        @Option(names = "--cfg", defaultValue = "2") double cfg;
+        @Option(names = "--sway", defaultValue = "-1") double sway;
+        @Option(names = "--speed", defaultValue = "1") double speed;
+        @Option(names = "--method", defaultValue = "euler", description = "euler or midpoint") String method;
+        @Option(names = "--cross-fade", defaultValue = "0.15", paramLabel = "S") double crossFade;
+        @Option(names = "--target-rms", defaultValue = "0.1") double targetRms;
+        @Option(names = "--fix-duration", paramLabel = "S") Double fixDuration;
+        @Option(names = "--taps", defaultValue = "*", paramLabel = "PATTERN",
+                description = "DiT modules to record, comma-separated globs (default: all), e.g. 'transformer_blocks.*.attn,proj_out'") String taps;
+        @Option(names = "--backend", defaultValue = "cpu", description = "cpu, reference, cpu-plan or tornado") String backend;
+        @Option(names = "--out", required = true, paramLabel = "FILE.safetensors") Path out;
+
+        @Override
+        public Integer call() {
+            Path m = model != null ? model : SynthRun.bundledModel();
+            Path v = vocoder != null ? vocoder : SynthRun.bundledVocoder();
+            SynthRun.requireDir(m, "--model", "model.yaml", "vocab.txt", "model.safetensors");
+            SynthRun.requireDir(v, "--vocoder", "config.yaml");
+            if (!out.getFileName().toString().endsWith(".safetensors")) throw new F5jException("--out " + out + ": must end in .safetensors");
+            var settings = new f5j.infer.SynthSettings(nfe, cfg, sway, speed, fixDuration, targetRms, crossFade, method);
+            var r = f5j.infer.SynthRecording.record(new f5j.infer.SynthRecording.Request(m, v, refAudio, refText, text, seed,
+                    settings, taps, Backends.byName(backend)), out);
+            try (GoldenFile g = GoldenFile.open(out)) {
+                long acts = g.tensors().names().stream().filter(n -> n.startsWith("act/")).count();
+                System.out.printf("recorded %s: %d chunk(s), %.2f s of audio, %d activations; replay with: ./f5j golden verify %s%n",
+                        out, r.chunks().size(), r.seconds(), acts, out);
+            }
+            return 0;
         }
     }
 
@@ -62,6 +110,11 @@ final class GoldenCommand implements Runnable {
             try (GoldenFile ga = GoldenFile.open(a); GoldenFile gb = GoldenFile.open(b)) {
                 GoldenReport report = GoldenDiff.diff(ga, gb, rtol, atol);
                 report.print(System.out, failuresOnly);
+                List<String> inputs = GoldenDiff.inputDifferences(report);
+                if (!inputs.isEmpty()) {
+                    System.out.println("input difference: " + String.join(", ", inputs)
+                            + " — the two runs were given different inputs, so their outputs are expected to differ");
+                }
                 Check first = GoldenDiff.firstDivergentLayer(report);
                 System.out.println(first == null ? "no divergent layer"
                         : "first divergent layer: " + first.name() + " (rel " + String.format("%.3g", first.rel()) + ")");

@@ -24,7 +24,7 @@ public final class GoldenDiff {
         }
         for (String name : a.tensors().names()) {
             if (!b.has(name)) {
-                report.fail(name, "only in " + a.path().getFileName());
+                onlyIn(report, name, a);
                 continue;
             }
             RawTensor ta = a.raw(name), tb = b.raw(name);
@@ -39,14 +39,26 @@ public final class GoldenDiff {
             }
         }
         for (String name : b.tensors().names()) {
-            if (!a.has(name)) report.fail(name, "only in " + b.path().getFileName());
+            if (!a.has(name)) onlyIn(report, name, b);
         }
         return report;
     }
 
-    /** The first failed activation (module output) in recording order, or null. */
+    /** An activation one recording did not tap is no divergence (different --taps); a missing input or output is. */
+    private static void onlyIn(GoldenReport report, String name, GoldenFile f) {
+        if (name.startsWith("act/")) report.skip(name, "only in " + f.path().getFileName());
+        else report.fail(name, "only in " + f.path().getFileName());
+    }
+
+    /** The metadata and inputs/ checks that failed: the two runs were not given the same inputs. */
+    public static java.util.List<String> inputDifferences(GoldenReport report) {
+        return report.checks().stream().filter(c -> c.status() == Check.Status.FAIL)
+                .filter(c -> c.name().startsWith("inputs/") || c.name().startsWith("meta/")).map(Check::name).toList();
+    }
+
+    /** The first activation (module output), in recording order, whose numbers are over tolerance, or null. */
     public static Check firstDivergentLayer(GoldenReport report) {
-        return report.checks().stream().filter(c -> !c.passed() && c.status() == Check.Status.FAIL)
+        return report.checks().stream().filter(c -> c.status() == Check.Status.FAIL && !Double.isNaN(c.rel()))
                 .filter(c -> c.name().startsWith("act/")).findFirst().orElse(null);
     }
 }

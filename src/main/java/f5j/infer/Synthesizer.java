@@ -82,6 +82,9 @@ public final class Synthesizer {
 
     public ModelConfig config() { return config; }
 
+    /** Token ids as this model's vocab gives them (unknown tokens → 0). */
+    public long[] ids(List<String> tokens) { return vocab.ids(tokens); }
+
     /**
      * Upstream's chunking: {@code max_chars = int(utf8(ref_text) / ref_seconds · (22 − ref_seconds) · speed)},
      * then {@code chunk_text}.
@@ -102,6 +105,12 @@ public final class Synthesizer {
 
     /** Generates every chunk; {@code seeds} maps the chunk index to its sampling seed. */
     public Result synthesize(Reference ref, List<String> chunks, LongUnaryOperator seeds, SynthSettings s, Listener listener) {
+        return synthesize(ref, chunks, seeds, s, listener, Trace.OFF);
+    }
+
+    /** As above, recording into {@code trace} the DiT modules of the first ODE step of the first chunk. */
+    public Result synthesize(Reference ref, List<String> chunks, LongUnaryOperator seeds, SynthSettings s, Listener listener,
+                             Trace trace) {
         MelSpecConfig mc = config.melSpec();
         if (s.fixDuration() != null && s.fixDuration() <= ref.seconds()) {
             throw new F5jException("--fix-duration " + s.fixDuration() + " s is the reference and the generated audio "
@@ -136,7 +145,7 @@ public final class Synthesizer {
             long seed = seeds.applyAsLong(c);
             listener.chunkStarted(c, chunks.size(), gen, duration);
             SampleSettings ss = new SampleSettings(s.nfe(), s.cfgStrength(), s.swaySamplingCoef(), s.method(), seed, null);
-            SampleResult r = sampler.sample(cond, ids, duration, ss, listener::stepDone, Trace.OFF);
+            SampleResult r = sampler.sample(cond, ids, duration, ss, listener::stepDone, c == 0 ? trace : Trace.OFF);
             Tensor gen100 = dropReference(r.mel(), refFrames); // 1 nMels n
             float[] wave = vocos.decode(gen100, Trace.OFF).data;
             if (scaled) {
