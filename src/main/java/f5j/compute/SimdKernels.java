@@ -666,6 +666,37 @@ public final class SimdKernels {
         storeConvRow(y, b, hasBias, oc, yo + 3 * cout, 4, a30, a31, a32, a33);
     }
 
+    /**
+     * Unfolds group g of a grouped conv input for positions [from, to) of (batch * len): row p of col holds
+     * x[p + j - pad][g * cinG + ic] at ic * k + j (PyTorch's weight order), zero outside the batch item.
+     */
+    public static void im2col(float[] x, int len, int cin, int cinG, int g, int k, int pad, float[] col, int posFrom,
+                              int posTo) {
+        int kc = cinG * k;
+        for (int p = posFrom; p < posTo; p++) {
+            int bi = p / len, t = p % len, o = p * kc;
+            for (int j = 0; j < k; j++) {
+                int s = t + j - pad;
+                if (s < 0 || s >= len) {
+                    for (int ic = 0; ic < cinG; ic++) col[o + ic * k + j] = 0f;
+                } else {
+                    int xo = (bi * len + s) * cin + g * cinG;
+                    for (int ic = 0; ic < cinG; ic++) col[o + ic * k + j] = x[xo + ic];
+                }
+            }
+        }
+    }
+
+    /** y[p, g * coutG + oc] = tmp[p, oc] (+ bias) for positions [from, to). */
+    public static void scatterGroup(float[] tmp, int coutG, float[] b, boolean hasBias, int g, int cout, float[] y,
+                                    int posFrom, int posTo) {
+        int oc0 = g * coutG;
+        for (int p = posFrom; p < posTo; p++) {
+            int to = p * coutG, yo = p * cout + oc0;
+            for (int oc = 0; oc < coutG; oc++) y[yo + oc] = hasBias ? tmp[to + oc] + b[oc0 + oc] : tmp[to + oc];
+        }
+    }
+
     private static int rowOff(int xb, int s, int len, int cin, int c0) {
         return s < 0 || s >= len ? -1 : xb + s * cin + c0;
     }
