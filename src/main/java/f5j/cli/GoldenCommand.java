@@ -7,8 +7,6 @@ import f5j.golden.GoldenFile;
 import f5j.golden.GoldenReport;
 import f5j.golden.Verifier;
 import f5j.golden.VerifyOptions;
-import f5j.infer.SynthRecorder;
-import f5j.infer.SynthSettings;
 import f5j.util.F5jException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,7 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 @Command(name = "golden", mixinStandardHelpOptions = true, description = "Verify (and record) golden outputs.",
-        subcommands = {GoldenCommand.Record.class, GoldenCommand.Verify.class, GoldenCommand.Diff.class})
+        subcommands = {GoldenCommand.Verify.class, GoldenCommand.Record.class, GoldenCommand.Diff.class})
 final class GoldenCommand implements Runnable {
     @Override
     public void run() { new picocli.CommandLine(this).usage(System.out); }
@@ -32,7 +30,7 @@ final class GoldenCommand implements Runnable {
             description = "Replay golden files (or every golden under a folder) and compare each tensor.")
     static final class Verify implements Callable<Integer> {
         @Parameters(arity = "1..*", paramLabel = "FILE|DIR") List<Path> paths;
-        @Option(names = "--backend", defaultValue = "cpu", description = "cpu, reference (the scalar reference kernels), tornado (TornadoVM; build with -Ptornadovm) or cpu-plan (the device plan path on the CPU)") String backend;
+        @Option(names = "--backend", defaultValue = "cpu", description = "cpu, tornado (TornadoVM; build with -Ptornadovm) or cpu-plan (the device plan path on the CPU)") String backend;
         @Option(names = "--model", description = "model folder to use instead of the one the golden names") Path model;
         @Option(names = "--vocoder", description = "vocoder folder to use instead of the one the golden names") Path vocoder;
         @Option(names = "--rtol", description = "relative tolerance for every tensor") Double rtol;
@@ -46,49 +44,54 @@ final class GoldenCommand implements Runnable {
             GoldenReport report = Verifier.verify(files, opts);
             report.print(System.out, failuresOnly);
             Check first = GoldenDiff.firstDivergentLayer(report);
-            if (first != null) System.out.println(firstLine(first));
+            if (first != null) {
+                System.out.println("first divergent layer: " + first.name() + " (rel " + String.format("%.3g", first.rel()) + ")");
+            }
             System.out.println(report.summary());
             return report.ok() ? 0 : 1;
         }
     }
 
-    @Command(name = "record", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Run the synth pipeline once and write it as a golden (kind f5j_synth) that "
-                    + "`golden verify` replays: inputs, outputs and the DiT activations of the first ODE step.",
-                    "Chunk i is sampled with seed SEED + i, as ./f5j synth does."})
+    @Command(name = "record", mixinStandardHelpOptions = true,
+            description = {"Run synth and record it as a golden file (kind f5j_synth) that `golden verify` replays alone.",
+                    "Holds the reference audio, every parameter, the model's and vocoder's sha256, the preprocessed "
+                            + "reference, the mel, the wave and act/MODULE#K of the DiT modules the taps select at the "
+                            + "first ODE step of the first chunk."})
     static final class Record implements Callable<Integer> {
-        @Option(names = "--model", paramLabel = "DIR", description = "model folder: model.safetensors + model.yaml + vocab.txt "
-                + "(default: the bundled weights/f5tts-tiny-v1)") Path model;
-        @Option(names = "--vocoder", paramLabel = "DIR", description = "Vocos folder: config.yaml + pytorch_model.bin "
-                + "(default: the bundled weights/vocos-tiny)") Path vocoder;
-        @Option(names = "--ref-audio", required = true, paramLabel = "WAV", description = "reference voice clip (WAV); stored in the recording") Path refAudio;
-        @Option(names = "--ref-text", required = true, paramLabel = "T", description = "the words spoken in the reference") String refText;
+        @Option(names = "--model", paramLabel = "DIR", description = "model folder (default: the bundled weights/f5tts-tiny-v1)") Path model;
+        @Option(names = "--vocoder", paramLabel = "DIR", description = "Vocos folder (default: the bundled weights/vocos-tiny)") Path vocoder;
+        @Option(names = "--ref-audio", required = true, paramLabel = "WAV") Path refAudio;
+        @Option(names = "--ref-text", required = true, paramLabel = "T") String refText;
         @Option(names = "--text", required = true, paramLabel = "T", description = "text to speak") String text;
-        @Option(names = "--seed", required = true, paramLabel = "N", description = "sampling seed") long seed;
+        @Option(names = "--seed", defaultValue = "0", description = "sampling seed (default ${DEFAULT-VALUE})") long seed;
         @Option(names = "--nfe", defaultValue = "32", description = "ODE steps (default ${DEFAULT-VALUE})") int nfe;
-        @Option(names = "--cfg", defaultValue = "2", description = "classifier-free guidance strength (default ${DEFAULT-VALUE})") double cfg;
-        @Option(names = "--sway", defaultValue = "-1", description = "sway sampling coefficient (default ${DEFAULT-VALUE})") double sway;
-        @Option(names = "--speed", defaultValue = "1", description = "speech speed factor (default ${DEFAULT-VALUE})") double speed;
-        @Option(names = "--method", defaultValue = "euler", description = "ODE method: euler or midpoint (default ${DEFAULT-VALUE})") String method;
-        @Option(names = "--cross-fade", defaultValue = "0.15", paramLabel = "S", description = "cross-fade between chunks in seconds (default ${DEFAULT-VALUE})") double crossFade;
-        @Option(names = "--target-rms", defaultValue = "0.1", description = "quiet references are raised to this rms (default ${DEFAULT-VALUE})") double targetRms;
-        @Option(names = "--fix-duration", paramLabel = "S", description = "seconds of reference + generated audio per chunk, instead of the estimate") Double fixDuration;
-        @Option(names = "--taps", defaultValue = "*", paramLabel = "GLOBS", description = "DiT modules to record at the first ODE step, "
-                + "comma-separated globs over module paths, e.g. 'transformer_blocks.*.attn,proj_out'; '*' all (default), 'none' no activations") String taps;
-        @Option(names = "--backend", defaultValue = "cpu", description = "cpu, reference, cpu-plan or tornado (default ${DEFAULT-VALUE})") String backend;
-        @Option(names = "--out", required = true, paramLabel = "FILE.safetensors", description = "the recording to write") Path out;
-        @Option(names = "--portable", description = "store the model, vocoder and reference paths only relative to the "
-                + "recording (for recordings kept in a repository beside their model)") boolean portable;
+        @Option(names = "--cfg", defaultValue = "2") double cfg;
+        @Option(names = "--sway", defaultValue = "-1") double sway;
+        @Option(names = "--speed", defaultValue = "1") double speed;
+        @Option(names = "--method", defaultValue = "euler", description = "euler or midpoint") String method;
+        @Option(names = "--cross-fade", defaultValue = "0.15", paramLabel = "S") double crossFade;
+        @Option(names = "--target-rms", defaultValue = "0.1") double targetRms;
+        @Option(names = "--fix-duration", paramLabel = "S") Double fixDuration;
+        @Option(names = "--taps", defaultValue = "*", paramLabel = "PATTERN",
+                description = "DiT modules to record, comma-separated globs (default: all), e.g. 'transformer_blocks.*.attn,proj_out'") String taps;
+        @Option(names = "--backend", defaultValue = "cpu", description = "cpu, reference, cpu-plan or tornado") String backend;
+        @Option(names = "--out", required = true, paramLabel = "FILE.safetensors") Path out;
 
         @Override
         public Integer call() {
-            SynthSettings s = new SynthSettings(nfe, cfg, sway, speed, fixDuration, targetRms, crossFade, method);
-            SynthRecorder.Request q = new SynthRecorder.Request(model != null ? model : SynthRun.bundledModel(),
-                    vocoder != null ? vocoder : SynthRun.bundledVocoder(), refAudio, refText, text, seed, s, taps,
-                    Backends.byName(backend), out, portable);
-            SynthRecorder.Summary r = SynthRecorder.record(q, m -> System.err.println(m));
-            System.out.printf("wrote %s: %d chunk(s), %d activations, %.2f s of audio, %d bytes%n", r.file(), r.chunks(),
-                    r.activations(), r.seconds(), r.bytes());
+            Path m = model != null ? model : SynthRun.bundledModel();
+            Path v = vocoder != null ? vocoder : SynthRun.bundledVocoder();
+            SynthRun.requireDir(m, "--model", "model.yaml", "vocab.txt", "model.safetensors");
+            SynthRun.requireDir(v, "--vocoder", "config.yaml");
+            if (!out.getFileName().toString().endsWith(".safetensors")) throw new F5jException("--out " + out + ": must end in .safetensors");
+            var settings = new f5j.infer.SynthSettings(nfe, cfg, sway, speed, fixDuration, targetRms, crossFade, method);
+            var r = f5j.infer.SynthRecording.record(new f5j.infer.SynthRecording.Request(m, v, refAudio, refText, text, seed,
+                    settings, taps, Backends.byName(backend)), out);
+            try (GoldenFile g = GoldenFile.open(out)) {
+                long acts = g.tensors().names().stream().filter(n -> n.startsWith("act/")).count();
+                System.out.printf("recorded %s: %d chunk(s), %.2f s of audio, %d activations; replay with: ./f5j golden verify %s%n",
+                        out, r.chunks().size(), r.seconds(), acts, out);
+            }
             return 0;
         }
     }
@@ -108,23 +111,17 @@ final class GoldenCommand implements Runnable {
                 GoldenReport report = GoldenDiff.diff(ga, gb, rtol, atol);
                 report.print(System.out, failuresOnly);
                 List<String> inputs = GoldenDiff.inputDifferences(report);
-                Check first = GoldenDiff.firstDivergentLayer(report);
                 if (!inputs.isEmpty()) {
-                    // different inputs make every later difference expected: no layer is to blame
                     System.out.println("input difference: " + String.join(", ", inputs)
-                            + " (the recordings ran on different inputs, so their numbers are not expected to agree)");
-                } else {
-                    System.out.println(first == null ? "no divergent layer" : firstLine(first));
+                            + " — the two runs were given different inputs, so their outputs are expected to differ");
                 }
+                Check first = GoldenDiff.firstDivergentLayer(report);
+                System.out.println(first == null ? "no divergent layer"
+                        : "first divergent layer: " + first.name() + " (rel " + String.format("%.3g", first.rel()) + ")");
                 System.out.println(report.summary());
                 return report.ok() ? 0 : 1;
             }
         }
-    }
-
-    static String firstLine(Check first) {
-        return "first divergent layer: " + first.name() + (Double.isNaN(first.rel()) ? " (" + first.note() + ")"
-                : " (rel " + String.format("%.3g", first.rel()) + ")");
     }
 
     /** Files as given; folders walked for golden-looking files (safetensors, .pt, .bin), sorted. */

@@ -21,7 +21,27 @@ public final class SimdBackend extends CpuBackend {
     /** Packed conv weights, keyed by the weight array's identity (conv weights are small). */
     private final Map<float[], float[]> packedConv = new WeakHashMap<>();
 
+    /** Per-group slices of grouped conv weights (PyTorch cout x cinG x k: each group's rows are contiguous). */
+    private final Map<float[], float[][]> convGroups = new WeakHashMap<>();
+    /** im2col and GEMM output buffers of the grouped conv, reused (backend calls come from one thread). */
+    private final float[][] convBuffers = new float[2][0];
+
     private SimdBackend() {}
+
+    private float[][] groupWeights(float[] w, int groups, int per) {
+        synchronized (convGroups) {
+            return convGroups.computeIfAbsent(w, key -> {
+                float[][] out = new float[groups][];
+                for (int g = 0; g < groups; g++) out[g] = java.util.Arrays.copyOfRange(w, g * per, (g + 1) * per);
+                return out;
+            });
+        }
+    }
+
+    private synchronized float[] buffer(int i, int n) {
+        if (convBuffers[i].length < n) convBuffers[i] = new float[n];
+        return convBuffers[i];
+    }
 
     @Override public String name() { return "cpu"; }
 
@@ -99,6 +119,20 @@ public final class SimdBackend extends CpuBackend {
             });
             Parallel.forRange(positions, 1, Math.max(1, ELEMENTWISE_GRAIN / Math.max(1, cout * k)), (f, t, i) ->
                     SimdKernels.depthwiseConv1d(x, len, cout, wp, b, hasBias, k, pad, y, f, t));
+        } else if (positions >= FEW_ROWS && cinG * k >= 64) {
+            // grouped conv as one GEMM per group over unfolded inputs (im2col): the linear kernel's packed
+            // tiles reuse each weight far more than a direct convolution tile can
+            int kc = cinG * k;
+            float[][] wg = groupWeights(w, groups, coutG * kc);
+            float[] col = buffer(0, positions * kc), tmp = buffer(1, positions * coutG);
+            for (int g = 0; g < groups; g++) {
+                int grp = g;
+                Parallel.forRange(positions, 1, Math.max(1, ELEMENTWISE_GRAIN / kc), (f, t, i) ->
+                        SimdKernels.im2col(x, len, cin, cinG, grp, k, pad, col, f, t));
+                linear(col, positions, kc, wg[g], null, coutG, tmp);
+                Parallel.forRange(positions, 1, Math.max(1, ELEMENTWISE_GRAIN / coutG), (f, t, i) ->
+                        SimdKernels.scatterGroup(tmp, coutG, b, hasBias, grp, cout, y, f, t));
+            }
         } else if (coutG % SimdKernels.L == 0) {
             float[] wp = packed(w, () -> {
                 float[] p = new float[w.length];

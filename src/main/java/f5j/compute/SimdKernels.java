@@ -9,13 +9,47 @@ import jdk.incubator.vector.VectorSpecies;
  * Vector API versions of the hot {@link Kernels}, for the host only (TornadoVM cannot compile these; the
  * plain kernels stay the reference). Same contracts: flat arrays, caller-owned outputs, [from, to) ranges
  * of an outer loop so a caller can split the work across threads. Scratch buffers are passed in.
- * Results differ from the plain kernels only by float summation order and the vector exp/tanh.
+ * Results differ from the plain kernels only by float summation order and the polynomial exp, and are
+ * the same bits on every run (see the helpers below).
  */
 public final class SimdKernels {
     private SimdKernels() {}
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
+
+    // ------------------------------------------------------------------ deterministic vector helpers
+    // The Vector API leaves the order of a float ADD reduction unspecified and computes lanewise EXP/TANH
+    // differently interpreted and JIT-compiled, so results would drift with JIT state. These use only
+    // IEEE add/mul/fma, conversions and lane reads in a fixed order: the same bits every run.
+
+    /** Sum of the lanes, first to last. */
+    static float sum(FloatVector v) {
+        float s = 0f;
+        for (int i = 0; i < L; i++) s += v.lane(i);
+        return s;
+    }
+
+    private static final float EXP_HI = 88.3762626647949f, EXP_LO = -87.3365447504f;
+
+    /**
+     * e^x as Cephes' expf (range reduction by ln 2 in two parts, degree-6 polynomial, 2^n through the
+     * exponent bits), within about 1 ulp; 0 below e^-87.34 (no subnormals), clamped at e^88.38.
+     */
+    static FloatVector exp(FloatVector x) {
+        FloatVector xc = x.max(EXP_LO).min(EXP_HI);
+        // floor(x log2 e + 0.5), through truncation of a positive value
+        FloatVector fx = xc.fma(1.44269504088896341f, 0.5f + 128f);
+        var n = fx.convert(VectorOperators.F2I, 0).reinterpretAsInts();
+        FloatVector nf = ((FloatVector) n.convert(VectorOperators.I2F, 0)).sub(128f);
+        FloatVector r = nf.fma(FloatVector.broadcast(S, -0.693359375f), xc).add(nf.mul(2.12194440e-4f));
+        FloatVector p = r.fma(1.9875691500E-4f, 1.3981999507E-3f).fma(r, FloatVector.broadcast(S, 8.3334519073E-3f))
+                .fma(r, FloatVector.broadcast(S, 4.1665795894E-2f)).fma(r, FloatVector.broadcast(S, 1.6666665459E-1f))
+                .fma(r, FloatVector.broadcast(S, 5.0000001201E-1f));
+        p = p.mul(r.mul(r)).add(r).add(1f);
+        FloatVector pow2 = n.sub(1).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats(); // (n - 128 + 127) << 23
+        return p.mul(pow2).blend(0f, x.compare(VectorOperators.LT, EXP_LO));
+    }
 
     // ---------------------------------------------------------------------------------------------- GEMM
 
@@ -160,7 +194,7 @@ public final class SimdKernels {
                     a1 = FloatVector.fromArray(S, x, xo + i + L).fma(FloatVector.fromArray(S, w, wo + i + L), a1);
                 }
                 for (; i < vin; i += L) a0 = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, w, wo + i), a0);
-                float acc = a0.add(a1).reduceLanes(VectorOperators.ADD);
+                float acc = sum(a0.add(a1));
                 for (; i < in; i++) acc += x[xo + i] * w[wo + i];
                 y[r * out + o] = hasBias ? acc + b[o] : acc;
             }
@@ -297,12 +331,12 @@ public final class SimdKernels {
         }
         FloatVector sum = FloatVector.zero(S);
         for (int j = 0; j < BK; j += L) {
-            FloatVector p = FloatVector.fromArray(S, sc, s + j).sub(m).lanewise(VectorOperators.EXP);
+            FloatVector p = exp(FloatVector.fromArray(S, sc, s + j).sub(m));
             p.intoArray(sc, s + j);
             sum = sum.add(p);
         }
         float corr = old == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(old - m);
-        sc[smAt] = sc[smAt] * corr + sum.reduceLanes(VectorOperators.ADD);
+        sc[smAt] = sc[smAt] * corr + sum(sum);
         sc[mxAt] = m;
         if (corr != 1f) {
             for (int d = 0; d < dh; d += L) FloatVector.fromArray(S, sc, accAt + d).mul(corr).intoArray(sc, accAt + d);
@@ -399,7 +433,7 @@ public final class SimdKernels {
             FloatVector vs = FloatVector.zero(S);
             int i = 0;
             for (; i < vd; i += L) vs = vs.add(FloatVector.fromArray(S, x, o + i));
-            float sum = vs.reduceLanes(VectorOperators.ADD);
+            float sum = sum(vs);
             for (; i < dim; i++) sum += x[o + i];
             float mean = sum / dim;
             FloatVector vv = FloatVector.zero(S);
@@ -407,7 +441,7 @@ public final class SimdKernels {
                 FloatVector d = FloatVector.fromArray(S, x, o + i).sub(mean);
                 vv = d.fma(d, vv);
             }
-            float var = vv.reduceLanes(VectorOperators.ADD);
+            float var = sum(vv);
             for (; i < dim; i++) var += (x[o + i] - mean) * (x[o + i] - mean);
             var /= dim;
             float inv = 1f / (float) Math.sqrt(var + eps);
@@ -433,7 +467,7 @@ public final class SimdKernels {
                 FloatVector v = FloatVector.fromArray(S, x, o + i);
                 vs = v.fma(v, vs);
             }
-            float ms = vs.reduceLanes(VectorOperators.ADD);
+            float ms = sum(vs);
             for (; i < dim; i++) ms += x[o + i] * x[o + i];
             ms /= dim;
             float inv = 1f / (float) Math.sqrt(ms + eps);
@@ -448,7 +482,7 @@ public final class SimdKernels {
         int i = from;
         for (; i + L <= to; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, i);
-            v.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(y, i);
+            v.div(exp(v.neg()).add(1f)).intoArray(y, i);
         }
         Kernels.silu(x, y, i, to);
     }
@@ -458,7 +492,7 @@ public final class SimdKernels {
         int i = from;
         for (; i + L <= to; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, i);
-            FloatVector e = v.min(20f).lanewise(VectorOperators.EXP);
+            FloatVector e = exp(v.min(20f));
             FloatVector n = e.fma(e, e.mul(2f));
             FloatVector r = v.mul(n).div(n.add(2f));
             r.blend(v, v.compare(VectorOperators.GT, 20f)).intoArray(y, i);
@@ -471,7 +505,8 @@ public final class SimdKernels {
         for (; i + L <= to; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, i);
             FloatVector inner = v.mul(v).mul(v).mul(0.044715f).add(v).mul(0.7978845608028654f);
-            v.mul(0.5f).mul(inner.lanewise(VectorOperators.TANH).add(1f)).intoArray(y, i);
+            // 0.5 v (1 + tanh u) = v / (1 + e^(-2u)): no cancellation near 0, no vector tanh
+            v.div(exp(inner.mul(-2f)).add(1f)).intoArray(y, i);
         }
         Kernels.geluTanh(x, y, i, to);
     }
@@ -490,7 +525,7 @@ public final class SimdKernels {
             t = FloatVector.broadcast(S, 1f).div(t);
             FloatVector poly = t.fma(1.061405429f, -1.453152027f).fma(t, FloatVector.broadcast(S, 1.421413741f))
                     .fma(t, FloatVector.broadcast(S, -0.284496736f)).fma(t, FloatVector.broadcast(S, 0.254829592f)).mul(t);
-            FloatVector erfAbs = poly.mul(az.mul(az).neg().lanewise(VectorOperators.EXP)).neg().add(1f);
+            FloatVector erfAbs = poly.mul(exp(az.mul(az).neg())).neg().add(1f);
             FloatVector erf = erfAbs.blend(erfAbs.neg(), z.compare(VectorOperators.LT, 0f));
             v.mul(0.5f).mul(erf.add(1f)).intoArray(y, i);
         }
@@ -629,6 +664,37 @@ public final class SimdKernels {
         storeConvRow(y, b, hasBias, oc, yo + cout, 4, a10, a11, a12, a13);
         storeConvRow(y, b, hasBias, oc, yo + 2 * cout, 4, a20, a21, a22, a23);
         storeConvRow(y, b, hasBias, oc, yo + 3 * cout, 4, a30, a31, a32, a33);
+    }
+
+    /**
+     * Unfolds group g of a grouped conv input for positions [from, to) of (batch * len): row p of col holds
+     * x[p + j - pad][g * cinG + ic] at ic * k + j (PyTorch's weight order), zero outside the batch item.
+     */
+    public static void im2col(float[] x, int len, int cin, int cinG, int g, int k, int pad, float[] col, int posFrom,
+                              int posTo) {
+        int kc = cinG * k;
+        for (int p = posFrom; p < posTo; p++) {
+            int bi = p / len, t = p % len, o = p * kc;
+            for (int j = 0; j < k; j++) {
+                int s = t + j - pad;
+                if (s < 0 || s >= len) {
+                    for (int ic = 0; ic < cinG; ic++) col[o + ic * k + j] = 0f;
+                } else {
+                    int xo = (bi * len + s) * cin + g * cinG;
+                    for (int ic = 0; ic < cinG; ic++) col[o + ic * k + j] = x[xo + ic];
+                }
+            }
+        }
+    }
+
+    /** y[p, g * coutG + oc] = tmp[p, oc] (+ bias) for positions [from, to). */
+    public static void scatterGroup(float[] tmp, int coutG, float[] b, boolean hasBias, int g, int cout, float[] y,
+                                    int posFrom, int posTo) {
+        int oc0 = g * coutG;
+        for (int p = posFrom; p < posTo; p++) {
+            int to = p * coutG, yo = p * cout + oc0;
+            for (int oc = 0; oc < coutG; oc++) y[yo + oc] = hasBias ? tmp[to + oc] + b[oc0 + oc] : tmp[to + oc];
+        }
     }
 
     private static int rowOff(int xb, int s, int len, int cin, int c0) {

@@ -16,7 +16,7 @@ public final class GoldenKinds {
         register(new f5j.text.TextKind());
         register(new f5j.infer.InferProcessKind());
         register(new f5j.vocoder.VocosKind());
-        register(new f5j.infer.SynthGoldenKind());
+        register(new f5j.infer.SynthRecording());
     }
 
     private GoldenKinds() {}

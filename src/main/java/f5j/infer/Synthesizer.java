@@ -44,12 +44,6 @@ public final class Synthesizer {
         /** A warning naming the tokens the vocab lacks (upstream silently maps them to id 0). */
         default void unknownTokens(String warning) { }
 
-        /**
-         * Chunk {@code index} was sampled: its token ids, the reference mel it was conditioned on
-         * ({@code 1 × frames × nMels}) and the sampler's result (start noise = trajectory step 0).
-         */
-        default void chunkSampled(int index, long[] ids, Tensor cond, SampleResult result) { }
-
         Listener NONE = new Listener() { };
     }
 
@@ -88,6 +82,9 @@ public final class Synthesizer {
 
     public ModelConfig config() { return config; }
 
+    /** Token ids as this model's vocab gives them (unknown tokens → 0). */
+    public long[] ids(List<String> tokens) { return vocab.ids(tokens); }
+
     /**
      * Upstream's chunking: {@code max_chars = int(utf8(ref_text) / ref_seconds · (22 − ref_seconds) · speed)},
      * then {@code chunk_text}.
@@ -111,12 +108,9 @@ public final class Synthesizer {
         return synthesize(ref, chunks, seeds, s, listener, Trace.OFF);
     }
 
-    /**
-     * As {@link #synthesize(Reference, List, LongUnaryOperator, SynthSettings, Listener)}; {@code firstCall}
-     * records the DiT modules during the first ODE function evaluation (first DiT call) of the first chunk.
-     */
+    /** As above, recording into {@code trace} the DiT modules of the first ODE step of the first chunk. */
     public Result synthesize(Reference ref, List<String> chunks, LongUnaryOperator seeds, SynthSettings s, Listener listener,
-                             Trace firstCall) {
+                             Trace trace) {
         MelSpecConfig mc = config.melSpec();
         if (s.fixDuration() != null && s.fixDuration() <= ref.seconds()) {
             throw new F5jException("--fix-duration " + s.fixDuration() + " s is the reference and the generated audio "
@@ -151,8 +145,7 @@ public final class Synthesizer {
             long seed = seeds.applyAsLong(c);
             listener.chunkStarted(c, chunks.size(), gen, duration);
             SampleSettings ss = new SampleSettings(s.nfe(), s.cfgStrength(), s.swaySamplingCoef(), s.method(), seed, null);
-            SampleResult r = sampler.sample(cond, ids, duration, ss, listener::stepDone, c == 0 ? firstCall : Trace.OFF);
-            listener.chunkSampled(c, ids, cond, r);
+            SampleResult r = sampler.sample(cond, ids, duration, ss, listener::stepDone, c == 0 ? trace : Trace.OFF);
             Tensor gen100 = dropReference(r.mel(), refFrames); // 1 nMels n
             float[] wave = vocos.decode(gen100, Trace.OFF).data;
             if (scaled) {

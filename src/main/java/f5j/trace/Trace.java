@@ -34,21 +34,6 @@ public final class Trace {
         return new Trace(m -> p.matcher(m).matches());
     }
 
-    /**
-     * Records modules matching any of comma-separated globs ({@code "transformer_blocks.*.attn,proj_out"});
-     * {@code "*"} records all, {@code "none"} or an empty pattern records nothing.
-     */
-    public static Trace globs(String patterns) {
-        Predicate<String> any = m -> false;
-        for (String p : patterns.split(",")) {
-            String g = p.strip();
-            if (g.isEmpty() || g.equals("none")) continue;
-            Predicate<String> one = glob(g).filter;
-            any = any.or(one);
-        }
-        return new Trace(any);
-    }
-
     public boolean on() { return enabled && this != OFF; }
 
     public boolean wants(String module) { return on() && filter.test(module); }

@@ -26,6 +26,7 @@ public final class AtomicFiles {
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 writer.write(out);
             }
+            permissions(tmp, abs);
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -39,6 +40,16 @@ public final class AtomicFiles {
                 try { Files.deleteIfExists(tmp); } catch (IOException ignored) { }
             }
         }
+    }
+
+    /**
+     * Temporary files are created owner-only; the result gets the permissions of the file it replaces, or
+     * rw-r--r-- like any new file, where the file system has POSIX permissions.
+     */
+    private static void permissions(Path tmp, Path target) throws IOException {
+        if (!Files.getFileStore(tmp).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) return;
+        Files.setPosixFilePermissions(tmp, Files.exists(target) ? Files.getPosixFilePermissions(target)
+                : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     }
 
     public static void writeString(Path target, String text) {

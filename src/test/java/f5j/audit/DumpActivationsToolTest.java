@@ -30,9 +30,12 @@ class DumpActivationsToolTest {
     @TempDir
     static Path dir;
 
+    /** Debian's interpreter, where python3-torch installs, ahead of whatever python3 comes first on PATH. */
+    static final String PY = java.nio.file.Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+
     @BeforeAll
     static void needsTorch() throws Exception {
-        assumeTrue(run(List.of("python3", "-c", "import torch")) == 0, "python3 with torch is not installed");
+        assumeTrue(run(List.of(PY, "-c", "import torch")) == 0, "python3 with torch is not installed");
     }
 
     private static int run(List<String> cmd) throws Exception {
@@ -47,7 +50,7 @@ class DumpActivationsToolTest {
     private static Path dump(String v, String golden, String name, String... extra) throws Exception {
         Path m = Goldens.file("f5tts-tiny-" + v);
         Path out = dir.resolve(name);
-        List<String> cmd = new ArrayList<>(List.of("python3", "tools/dump_activations.py", "--mirror",
+        List<String> cmd = new ArrayList<>(List.of(PY, "tools/dump_activations.py", "--mirror",
                 "--checkpoint", m.resolve("model_2.pt").toString(), "--vocab", m.resolve("vocab.txt").toString(),
                 "--inputs-from", m.resolve(golden).toString(), "--out", out.toString()));
         cmd.addAll(List.of(extra));
@@ -78,6 +81,22 @@ class DumpActivationsToolTest {
             assertThat(r.firstOverTolerance()).as(v).isNull();
             assertThat(r.layers()).hasSize(actNames(d).size() + 1);
         }
+    }
+
+    /** A PyTorch recording is a golden like any other: `golden verify --model DIR` replays it on a model folder. */
+    @Test
+    void pytorchRecordingsVerifyOnAConvertedModelFolder() throws Exception {
+        var opts = new f5j.golden.VerifyOptions(f5j.compute.Backend.cpu(), Path.of("weights/f5tts-tiny-v1"), null, null, null);
+        f5j.golden.GoldenReport ok = new f5j.golden.GoldenReport();
+        f5j.golden.Verifier.verifyOne(dump("v1", "forward_cfg.safetensors", "fwd_verify.safetensors"), opts, ok);
+        assertThat(ok.ok()).isTrue();
+        assertThat(ok.checks()).anyMatch(c -> c.name().startsWith("act/transformer_blocks.1"));
+
+        f5j.golden.GoldenReport bad = new f5j.golden.GoldenReport();
+        f5j.golden.Verifier.verifyOne(dump("v1", "forward_cfg.safetensors", "fwd_perturbed.safetensors", "--perturb",
+                "transformer_blocks.1.attn.to_v"), opts, bad);
+        assertThat(bad.ok()).isFalse();
+        assertThat(f5j.golden.GoldenDiff.firstDivergentLayer(bad).name()).isEqualTo("act/transformer_blocks.1.attn.to_v#0");
     }
 
     @Test

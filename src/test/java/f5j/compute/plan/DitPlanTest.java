@@ -35,7 +35,7 @@ public class DitPlanTest {
         }
 
         public Plan record(Tensor xIn, float[] t) {
-            PlanRecorder rec = new PlanRecorder(Backend.cpu()).weights(sd)
+            PlanRecorder rec = new PlanRecorder(Backend.reference()).weights(sd)
                     .input("x", xIn.data).input("cond", cond.data).input("time", t);
             DiT recorded = DiT.load(sd, arch, rec.backend());
             Tensor out = recorded.forward(xIn, cond, text, t, mask, false, false, cfg, Trace.OFF);
@@ -55,7 +55,7 @@ public class DitPlanTest {
             mask = new boolean[x.dim(0)][n];
             for (int b = 0; b < mask.length; b++) System.arraycopy(m, b * n, mask[b], 0, n);
         }
-        return new Case(DiT.load(sd, arch, Backend.cpu()), sd, arch, x, cond,
+        return new Case(DiT.load(sd, arch, Backend.reference()), sd, arch, x, cond,
                 DitForwardKind.rows(g.raw("inputs/text").toLongs(), x.dim(0)), g.input("time").data, mask,
                 Boolean.parseBoolean(g.requireMeta("cfg_infer")));
     }
@@ -73,7 +73,7 @@ public class DitPlanTest {
             assertThat(plan.buffer("x").role()).isEqualTo(Plan.Role.INPUT);
             assertThat(plan.buffer("time").role()).isEqualTo(Plan.Role.INPUT);
 
-            PlanExecutor exec = HostPlanExecutor.on(Backend.cpu(), plan);
+            PlanExecutor exec = HostPlanExecutor.on(Backend.reference(), plan);
             float[] replayed = exec.run(Map.of("x", c.x().data, "cond", c.cond().data, "time", c.time())).get("pred");
             assertThat(replayed).containsExactly(c.direct(c.x(), c.time()).data);
             float[] expected = g.tensor("out/pred").data;

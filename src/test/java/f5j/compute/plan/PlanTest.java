@@ -74,7 +74,7 @@ public class PlanTest {
     }
 
     public static Plan record(Toy toy, float[] x) {
-        PlanRecorder rec = new PlanRecorder(Backend.cpu()).weights(toy.sd).input("x", x);
+        PlanRecorder rec = new PlanRecorder(Backend.reference()).weights(toy.sd).input("x", x);
         float[] out = toy.forward(rec.backend(), x);
         return rec.finish(Map.of("out", out));
     }
@@ -93,10 +93,10 @@ public class PlanTest {
         assertThat(plan.buffer("x").role()).isEqualTo(Role.INPUT);
         assertThat(plan.buffer("out").role()).isEqualTo(Role.OUTPUT);
 
-        PlanExecutor exec = HostPlanExecutor.on(Backend.cpu(), plan);
-        assertThat(exec.run(Map.of("x", x1)).get("out")).containsExactly(toy.forward(Backend.cpu(), x1.clone()));
+        PlanExecutor exec = HostPlanExecutor.on(Backend.reference(), plan);
+        assertThat(exec.run(Map.of("x", x1)).get("out")).containsExactly(toy.forward(Backend.reference(), x1.clone()));
         // Recorded with x1, run with x2: same numbers as the direct forward on x2, bit for bit.
-        assertThat(exec.run(Map.of("x", x2)).get("out")).containsExactly(toy.forward(Backend.cpu(), x2.clone()));
+        assertThat(exec.run(Map.of("x", x2)).get("out")).containsExactly(toy.forward(Backend.reference(), x2.clone()));
         assertThat(plan.checkSameShape(record(toy, x2.clone()))).isEmpty();
     }
 
@@ -104,7 +104,7 @@ public class PlanTest {
     void hostWritesIntoKernelBuffersAreReported() {
         Toy toy = new Toy(1);
         float[] x = randn(2, B * N * D);
-        PlanRecorder rec = new PlanRecorder(Backend.cpu()).input("x", x);
+        PlanRecorder rec = new PlanRecorder(Backend.reference()).input("x", x);
         Backend be = rec.backend();
         float[] h = new float[x.length], y = new float[x.length];
         be.silu(x, x.length, h);
@@ -112,7 +112,7 @@ public class PlanTest {
         be.silu(h, x.length, y);
         Plan plan = rec.finish(Map.of("y", y));
         assertThat(plan.problems()).singleElement().asString().contains("host code changed t0.silu.2");
-        assertThatThrownBy(() -> new HostPlanExecutor(plan, Backend.cpu())).hasMessageContaining("not a closed kernel plan");
+        assertThatThrownBy(() -> new HostPlanExecutor(plan, Backend.reference())).hasMessageContaining("not a closed kernel plan");
     }
 
     @Test
@@ -124,7 +124,7 @@ public class PlanTest {
     }
 
     private static Plan recordHostScaled(float[] x) {
-        PlanRecorder rec = new PlanRecorder(Backend.cpu()).input("x", x);
+        PlanRecorder rec = new PlanRecorder(Backend.reference()).input("x", x);
         float[] scaled = new float[x.length], y = new float[x.length];
         for (int i = 0; i < x.length; i++) scaled[i] = 2f * x[i]; // host arithmetic the plan cannot see
         rec.backend().silu(scaled, x.length, y);
@@ -134,7 +134,7 @@ public class PlanTest {
     @Test
     void outputsMustComeFromKernels() {
         float[] x = randn(2, 16);
-        PlanRecorder rec = new PlanRecorder(Backend.cpu()).input("x", x);
+        PlanRecorder rec = new PlanRecorder(Backend.reference()).input("x", x);
         float[] y = new float[16];
         rec.backend().silu(x, 16, y);
         Plan plan = rec.finish(Map.of("y", y.clone()));
