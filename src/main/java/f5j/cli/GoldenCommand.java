@@ -111,13 +111,15 @@ final class GoldenCommand implements Runnable {
                 GoldenReport report = GoldenDiff.diff(ga, gb, rtol, atol);
                 report.print(System.out, failuresOnly);
                 List<String> inputs = GoldenDiff.inputDifferences(report);
+                Check first = GoldenDiff.firstDivergentLayer(report);
                 if (!inputs.isEmpty()) {
+                    // different inputs make every later difference expected: no layer is to blame
                     System.out.println("input difference: " + String.join(", ", inputs)
                             + " — the two runs were given different inputs, so their outputs are expected to differ");
+                } else {
+                    System.out.println(first == null ? "no divergent layer"
+                            : "first divergent layer: " + first.name() + " (rel " + String.format("%.3g", first.rel()) + ")");
                 }
-                Check first = GoldenDiff.firstDivergentLayer(report);
-                System.out.println(first == null ? "no divergent layer"
-                        : "first divergent layer: " + first.name() + " (rel " + String.format("%.3g", first.rel()) + ")");
                 System.out.println(report.summary());
                 return report.ok() ? 0 : 1;
             }

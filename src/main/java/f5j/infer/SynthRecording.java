@@ -59,6 +59,10 @@ public final class SynthRecording implements GoldenKind {
             throw new F5jException(q.refAudio() + ": cannot read (" + e.getMessage() + ")");
         }
         Run run = run(q.model(), q.vocoder(), q.refAudio(), q.refText(), q.text(), q.seed(), q.settings(), q.taps(), q.backend());
+        if (run.acts.isEmpty()) {
+            throw new F5jException("--taps " + q.taps() + ": matches no DiT module (module paths look like "
+                    + "'transformer_blocks.0.attn', 'time_embed', 'proj_out'; '*' records all)");
+        }
 
         List<RawTensor> tensors = new ArrayList<>();
         tensors.add(new RawTensor("inputs/ref_wav", DType.U8, new long[] {wav.length}, MemorySegment.ofArray(wav)));
@@ -129,6 +133,7 @@ public final class SynthRecording implements GoldenKind {
             deleteQuietly(tmp);
         }
 
+        compareChunks(g, run.result, report);
         report.compareExact("inputs/text_ids", g.raw("inputs/text_ids").toLongs(), run.ids);
         RawTensor y0 = g.raw("inputs/y0");
         if (y0.sameAs(RawTensor.of("inputs/y0", run.y0))) report.pass("inputs/y0", y0.shapeString(), "identical input");
@@ -140,6 +145,20 @@ public final class SynthRecording implements GoldenKind {
         }
         report.compare("out/mel", g.raw("out/mel"), run.result.mel(), o.tol(1e-3));
         report.compareAudio("out/wave", g.raw("out/wave"), new Tensor(run.result.wave(), run.result.wave().length), o.tol(1e-3), 60);
+    }
+
+    /** How the text was cut and each chunk's frame count, as recorded: exact (they follow from the inputs). */
+    private static void compareChunks(GoldenFile g, Synthesizer.Result r, GoldenReport report) {
+        com.google.gson.JsonElement chunks = g.metaJson("chunks");
+        if (chunks == null) return;
+        JsonArray want = chunks.getAsJsonArray();
+        report.compareExact("chunk count", new long[] {want.size()}, new long[] {r.chunks().size()});
+        for (int i = 0; i < Math.min(want.size(), r.chunks().size()); i++) {
+            JsonObject w = want.get(i).getAsJsonObject();
+            Synthesizer.ChunkInfo c = r.chunks().get(i);
+            report.compareText("chunks[" + i + "].text_chars", w.get("text_chars").getAsString(), c.tokenText());
+            report.compareExact("chunks[" + i + "].duration", new long[] {w.get("duration").getAsLong()}, new long[] {c.duration()});
+        }
     }
 
     /** Everything one replay produces. */
@@ -203,8 +222,8 @@ public final class SynthRecording implements GoldenKind {
         if (recorded.equals(now)) {
             report.pass("meta/" + key, "", "same weights (" + now.substring(0, 12) + "…)");
         } else {
-            report.fail("meta/" + key, "differs: recorded " + recorded.substring(0, 12) + "…, now " + now.substring(0, 12)
-                    + "… (" + where + "): these are not the weights that were recorded");
+            report.fail("meta/" + key, key.replace("_digest", "") + " digest differs: recorded " + recorded.substring(0, 12)
+                    + "…, now " + now.substring(0, 12) + "… (" + where + "): these are not the weights that were recorded");
         }
     }
 

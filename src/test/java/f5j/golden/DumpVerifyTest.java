@@ -21,16 +21,20 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * PyTorch recordings from tools/dump_activations.py (run on the plain-PyTorch mirror, tools/f5tts_mirror.py, with
  * the bundled converted model) verify with {@code ./f5j golden verify --model DIR dump.safetensors} like any
- * golden, and a deliberate error in one module is named as the first divergent layer. Skips without torch.
+ * golden (DumpActivationsToolTest covers a perturbed layer); dumps of the online weights replay on them and are
+ * refused, plainly, on a folder of EMA weights. Skips without torch.
  */
 class DumpVerifyTest {
     static final Path MODEL = Path.of("weights/f5tts-tiny-v1");
 
     @TempDir static Path dir;
 
+    /** Debian's interpreter, where python3-torch installs, ahead of whatever python3 comes first on PATH. */
+    static final String PY = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+
     @BeforeAll
     static void needsTorch() throws Exception {
-        assumeTrue(run(List.of("python3", "-c", "import torch")) == 0, "python3 with torch is not installed");
+        assumeTrue(run(List.of(PY, "-c", "import torch")) == 0, "python3 with torch is not installed");
     }
 
     private static int run(List<String> cmd) throws Exception {
@@ -45,7 +49,7 @@ class DumpVerifyTest {
     /** A dump of the bundled model's weights with the inputs of a shared golden of the same model. */
     private static Path dump(String checkpoint, String golden, String name, String... extra) throws Exception {
         Path out = dir.resolve(name);
-        List<String> cmd = new ArrayList<>(List.of("python3", "tools/dump_activations.py", "--mirror",
+        List<String> cmd = new ArrayList<>(List.of(PY, "tools/dump_activations.py", "--mirror",
                 "--checkpoint", checkpoint, "--vocab", MODEL.resolve("vocab.txt").toString(),
                 "--inputs-from", Goldens.file("f5tts-tiny-v1/" + golden).toString(), "--out", out.toString()));
         cmd.addAll(List.of(extra));
@@ -78,15 +82,6 @@ class DumpVerifyTest {
         assertThat(out).contains("fwd.safetensors: act/transformer_blocks.1.ff#0", "sample.safetensors: out/trajectory");
         // without --model the dump names only its checkpoint's file name, which is not beside it
         assertThat(verify(fwd.toString())).contains("no model beside it", "pass --model DIR");
-    }
-
-    @Test
-    void perturbedLayerIsTheFirstDivergentLayer() throws Exception {
-        Path d = dump(MODEL.resolve("model.safetensors").toString(), "forward_cfg.safetensors", "perturbed.safetensors",
-                "--perturb", "transformer_blocks.0.ff.ff.2");
-        String[] lines = verify("--model", MODEL.toString(), d.toString()).strip().split("\n");
-        assertThat(lines[lines.length - 2]).startsWith("first divergent layer: act/transformer_blocks.0.ff.ff.2#0");
-        assertThat(lines[lines.length - 1]).matches("\\d+ passed, [1-9]\\d* failed, 0 skipped");
     }
 
     @Test
