@@ -2,11 +2,8 @@ package f5j.audio;
 
 import f5j.util.F5jException;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -241,14 +238,7 @@ public final class PcmSegment {
      * 32-bit integers the way ffmpeg converts them.
      */
     public static PcmSegment readWav(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new F5jException(file + ": no such file");
-        } catch (IOException e) {
-            throw new F5jException(file + ": cannot read (" + e.getMessage() + ")");
-        }
+        byte[] bytes = f5j.util.InputFiles.readAllBytes(file);
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (bytes.length < 12 || b.getInt(0) != 0x46464952 /* RIFF */ || b.getInt(8) != 0x45564157 /* WAVE */) {
             throw new F5jException(file + ": not a WAV file (no RIFF/WAVE header); convert it to WAV first");

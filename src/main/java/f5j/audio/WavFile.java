@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -37,14 +35,7 @@ public final class WavFile {
     private WavFile() {}
 
     public static Audio read(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new F5jException(file + ": no such file");
-        } catch (IOException e) {
-            throw new F5jException(file + ": cannot read (" + e.getMessage() + ")", e);
-        }
+        byte[] bytes = f5j.util.InputFiles.readAllBytes(file);
         return decode(bytes, file.toString());
     }
 

@@ -52,12 +52,7 @@ public final class SynthRecording implements GoldenKind {
     /** Runs the request and writes the recording atomically; returns the result for reporting. */
     public static Synthesizer.Result record(Request q, Path out) {
         if (!Files.isRegularFile(q.refAudio())) throw new F5jException("--ref-audio " + q.refAudio() + ": no such file");
-        byte[] wav;
-        try {
-            wav = Files.readAllBytes(q.refAudio());
-        } catch (IOException e) {
-            throw new F5jException(q.refAudio() + ": cannot read (" + e.getMessage() + ")");
-        }
+        byte[] wav = f5j.util.InputFiles.readAllBytes(q.refAudio());
         Run run = run(q.model(), q.vocoder(), q.refAudio(), q.refText(), q.text(), q.seed(), q.settings(), q.taps(), q.backend());
         if (run.acts.isEmpty()) {
             throw new F5jException("--taps " + q.taps() + ": matches no DiT module (module paths look like "

@@ -4,6 +4,7 @@ import f5j.cli.Main;
 import f5j.config.DitArch;
 import f5j.golden.GoldenFile;
 import f5j.testing.Goldens;
+import f5j.testing.Python;
 import f5j.weights.Checkpoints;
 import f5j.weights.Weights;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -30,31 +30,20 @@ class DumpActivationsToolTest {
     @TempDir
     static Path dir;
 
-    /** Debian's interpreter, where python3-torch installs, ahead of whatever python3 comes first on PATH. */
-    static final String PY = java.nio.file.Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
 
     @BeforeAll
     static void needsTorch() throws Exception {
-        assumeTrue(run(List.of(PY, "-c", "import torch")) == 0, "python3 with torch is not installed");
-    }
-
-    private static int run(List<String> cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("python.log").toFile()).start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return -1;
-        }
-        return p.exitValue();
+        assumeTrue(Python.hasTorch(dir.resolve("python.log")), "python3 with torch is not installed");
     }
 
     private static Path dump(String v, String golden, String name, String... extra) throws Exception {
         Path m = Goldens.file("f5tts-tiny-" + v);
         Path out = dir.resolve(name);
-        List<String> cmd = new ArrayList<>(List.of(PY, "tools/dump_activations.py", "--mirror",
+        List<String> cmd = new ArrayList<>(List.of("tools/dump_activations.py", "--mirror",
                 "--checkpoint", m.resolve("model_2.pt").toString(), "--vocab", m.resolve("vocab.txt").toString(),
                 "--inputs-from", m.resolve(golden).toString(), "--out", out.toString()));
         cmd.addAll(List.of(extra));
-        assertThat(run(cmd)).as(java.nio.file.Files.readString(dir.resolve("python.log"))).isZero();
+        assertThat(Python.run(dir.resolve("python.log"), cmd)).as(java.nio.file.Files.readString(dir.resolve("python.log"))).isZero();
         return out;
     }
 

@@ -2,6 +2,7 @@ package f5j.golden;
 
 import f5j.cli.Main;
 import f5j.testing.Goldens;
+import f5j.testing.Python;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -29,31 +29,20 @@ class DumpVerifyTest {
 
     @TempDir static Path dir;
 
-    /** Debian's interpreter, where python3-torch installs, ahead of whatever python3 comes first on PATH. */
-    static final String PY = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
 
     @BeforeAll
     static void needsTorch() throws Exception {
-        assumeTrue(run(List.of(PY, "-c", "import torch")) == 0, "python3 with torch is not installed");
-    }
-
-    private static int run(List<String> cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("python.log").toFile()).start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return -1;
-        }
-        return p.exitValue();
+        assumeTrue(Python.hasTorch(dir.resolve("python.log")), "python3 with torch is not installed");
     }
 
     /** A dump of the bundled model's weights with the inputs of a shared golden of the same model. */
     private static Path dump(String checkpoint, String golden, String name, String... extra) throws Exception {
         Path out = dir.resolve(name);
-        List<String> cmd = new ArrayList<>(List.of(PY, "tools/dump_activations.py", "--mirror",
+        List<String> cmd = new ArrayList<>(List.of("tools/dump_activations.py", "--mirror",
                 "--checkpoint", checkpoint, "--vocab", MODEL.resolve("vocab.txt").toString(),
                 "--inputs-from", Goldens.file("f5tts-tiny-v1/" + golden).toString(), "--out", out.toString()));
         cmd.addAll(List.of(extra));
-        assertThat(run(cmd)).as(Files.readString(dir.resolve("python.log"))).isZero();
+        assertThat(Python.run(dir.resolve("python.log"), cmd)).as(Files.readString(dir.resolve("python.log"))).isZero();
         return out;
     }
 
