@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code ./f5j} command line. */
 @Command(name = "f5j", mixinStandardHelpOptions = true, version = "f5j " + f5j.util.Version.VERSION,
         description = "F5-TTS inference in pure Java: synthesis, golden verification, train-vs-infer audit.",
-        subcommands = {ConvertCommand.class, GoldenCommand.class, SynthCommand.class, VocodeCommand.class,
+        subcommands = {ConvertCommand.class, GoldenCommand.class, SynthCommand.class, ServeCommand.class, VocodeCommand.class,
                 AuditCommand.class, BenchCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
     @Override

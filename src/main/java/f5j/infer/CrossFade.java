@@ -35,6 +35,51 @@ public final class CrossFade {
         return r;
     }
 
+    /**
+     * {@link #join} for waves that arrive one at a time (streaming): {@link #add} returns the joined samples
+     * that no later wave can fade into any more, {@link #finish} the rest. Together they equal join's result
+     * bit for bit: the held-back tail stays in float64 until it is final and is rounded once, as join does.
+     */
+    public static final class Stream {
+        private final int fade;
+        private double[] tail = new double[0]; // the last min(fade, length) joined samples, not yet returned
+        private long length;
+
+        public Stream(double seconds, int sampleRate) {
+            this.fade = seconds <= 0 ? 0 : (int) (seconds * sampleRate);
+        }
+
+        public float[] add(float[] next) {
+            int n = (int) Math.min(fade, Math.min(length, next.length));
+            int keep = tail.length - n;
+            double[] seq = new double[keep + next.length];
+            System.arraycopy(tail, 0, seq, 0, keep);
+            // the same float64 operations as join, so the overlap rounds to the same floats
+            double step = n > 1 ? 1.0 / (n - 1) : 0;
+            for (int i = 0; i < n; i++) {
+                boolean last = n > 1 && i == n - 1;
+                double fadeIn = last ? 1.0 : i * step;
+                double fadeOut = last ? 0.0 : i * -step + 1.0;
+                seq[keep + i] = tail[keep + i] * fadeOut + next[i] * fadeIn;
+            }
+            for (int i = n; i < next.length; i++) seq[keep + i] = next[i];
+            length += next.length - n;
+            int hold = (int) Math.min(fade, length);
+            float[] out = new float[seq.length - hold];
+            for (int i = 0; i < out.length; i++) out[i] = (float) seq[i];
+            tail = java.util.Arrays.copyOfRange(seq, out.length, seq.length);
+            return out;
+        }
+
+        /** The samples held back for a fade that will not come. */
+        public float[] finish() {
+            float[] out = new float[tail.length];
+            for (int i = 0; i < out.length; i++) out[i] = (float) tail[i];
+            tail = new double[0];
+            return out;
+        }
+    }
+
     private static double[] toDouble(float[] x) {
         double[] d = new double[x.length];
         for (int i = 0; i < x.length; i++) d[i] = x[i];

@@ -44,6 +44,13 @@ public final class Synthesizer {
         /** A warning naming the tokens the vocab lacks (upstream silently maps them to id 0). */
         default void unknownTokens(String warning) { }
 
+        /**
+         * Chunk {@code index} is finished: its wave (reference frames dropped, loudness scaling undone, before
+         * any cross-fade) and its generated mel ({@code 1 × nMels × frames}). Streaming joins the waves with
+         * {@link CrossFade.Stream} as they come; throwing here (e.g. on cancellation) stops the synthesis.
+         */
+        default void chunkDone(int index, int count, float[] wave, Tensor mel) { }
+
         Listener NONE = new Listener() { };
     }
 
@@ -155,6 +162,7 @@ public final class Synthesizer {
             waves.add(wave);
             mels.add(gen100);
             infos.add(new ChunkInfo(gen, List.copyOf(tokens), seed, duration));
+            listener.chunkDone(c, chunks.size(), wave, gen100);
         }
         String unknown = vocab.describeUnknown(seen);
         if (unknown != null) listener.unknownTokens(unknown);
