@@ -98,13 +98,14 @@ public final class F5jServer implements AutoCloseable {
         c.setPort(o.port());
         server.addConnector(c);
         server.setStopTimeout(5000);
-        server.setHandler(new Handler.Abstract() {
+        // graceful stop: requests in flight may finish (within the stop timeout) while new ones are refused
+        server.setHandler(new org.eclipse.jetty.server.handler.GracefulHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request req, Response res, Callback cb) {
                 F5jServer.this.handle(req, res, cb);
                 return true;
             }
-        });
+        }));
     }
 
     /** Binds and starts serving; the model is the caller's, shared by every request. */
@@ -117,6 +118,7 @@ public final class F5jServer implements AutoCloseable {
         }
         try {
             s.server.start();
+            s.port = ((ServerConnector) s.server.getConnectors()[0]).getLocalPort();
         } catch (Exception e) {
             s.close();
             throw new F5jException("serve: cannot listen on " + o.host() + ":" + o.port() + " (" + e.getMessage() + ")");
@@ -124,7 +126,10 @@ public final class F5jServer implements AutoCloseable {
         return s;
     }
 
-    public int port() { return ((ServerConnector) server.getConnectors()[0]).getLocalPort(); }
+    private volatile int port;
+
+    /** The port it listens (or listened) on. */
+    public int port() { return port; }
 
     public URI uri() { return URI.create("http://" + (o.host().contains(":") ? "[" + o.host() + "]" : o.host()) + ":" + port() + "/"); }
 

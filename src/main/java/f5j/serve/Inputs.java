@@ -137,7 +137,8 @@ final class Inputs implements AutoCloseable {
                 } catch (IOException e) {
                     throw new HttpError(500, "cannot store the upload " + k + " (" + e.getMessage() + ")");
                 }
-                String label = k + (part.getFileName() != null ? " (" + part.getFileName() + ")" : "");
+                // the client's file name goes into messages and reports: plain characters only
+                String label = k + (part.getFileName() != null ? " (" + part.getFileName().replaceAll("[^A-Za-z0-9._ -]", "_") + ")" : "");
                 files.put(k, new Upload(f, label));
             } else if (valueNames.contains(k)) {
                 values.put(k, part.getContentAsString(StandardCharsets.UTF_8));
