@@ -121,8 +121,8 @@ $('play').addEventListener('click', async () => {
     body = Object.assign({text: $('text').value, ref_text: $('ref-text').value}, options());
     if (ref.voice) body.voice = ref.voice; else body.ref_audio_base64 = base64(ref.ref_audio);
   } catch (e) { say(status, e.message, true); return; }
-  ctx = ctx || new AudioContext();
-  await ctx.resume().catch(() => {});
+  // no audio output (or no Web Audio) still gives the <audio> element the result at the end
+  try { ctx = ctx || new AudioContext(); await ctx.resume(); } catch (e) { ctx = null; }
   abort = new AbortController();
   $('play').disabled = true; $('stop').disabled = false;
   say(status, 'synthesising…');
@@ -147,7 +147,7 @@ $('play').addEventListener('click', async () => {
           rate = data.sample_rate;
           const f = floats(data.f32le_base64);
           parts.push(f);
-          if (f.length) {
+          if (f.length && ctx) {
             const ab = ctx.createBuffer(1, f.length, rate);
             ab.copyToChannel(f, 0);
             const src = ctx.createBufferSource();
