@@ -96,6 +96,8 @@ public final class F5jServer implements AutoCloseable {
         ServerConnector c = new ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(http));
         c.setHost(o.host());
         c.setPort(o.port());
+        // a connection waits silently while its job is queued and runs: it must outlive the request's time limit
+        c.setIdleTimeout(o.timeout().toMillis() + 30_000);
         server.addConnector(c);
         server.setStopTimeout(5000);
         // graceful stop: requests in flight may finish (within the stop timeout) while new ones are refused
@@ -134,6 +136,7 @@ public final class F5jServer implements AutoCloseable {
     public URI uri() { return URI.create("http://" + (o.host().contains(":") ? "[" + o.host() + "]" : o.host()) + ":" + port() + "/"); }
 
     Jobs jobs() { return jobs; }
+
 
     Path work() { return work; }
 
@@ -320,11 +323,18 @@ public final class F5jServer implements AutoCloseable {
         }
     }
 
+    /** A failure of the connection (not an idle timeout: the job has its own deadline) cancels the job. */
+    private static void watchClient(Request req, Jobs.Job job) {
+        req.addFailureListener(t -> {
+            if (!(t instanceof TimeoutException)) job.cancel(new Jobs.Stopped(499, "the client went away"));
+        });
+    }
+
     private void synth(Request req, Response res, Callback cb, long t0) throws Exception {
         String id = requestId(req);
         SynthInputs si = synthInputs(req, id);
         Jobs.Job job = jobs.submit(id, o.timeout(), j -> synthesize(si, j, Synthesizer.Listener.NONE));
-        req.addFailureListener(t -> job.cancel(new Jobs.Stopped(499, "the client went away")));
+        watchClient(req, job);
         Synthesizer.Result r = (Synthesizer.Result) await(job);
         // the WAV exactly as ./f5j synth writes it: through WavFile into a file, then sent
         Path out = work.resolve("out-" + UUID.randomUUID() + ".wav");
@@ -375,7 +385,7 @@ public final class F5jServer implements AutoCloseable {
         };
         Jobs.Job job = jobs.submit(id, o.timeout(), j -> synthesize(si, j, emit));
         job.result.whenComplete((r, e) -> events.add(new Finished(r, e)));
-        req.addFailureListener(t -> job.cancel(new Jobs.Stopped(499, "the client went away")));
+        watchClient(req, job);
         long ttfa = -1;
         try {
             while (true) {
