@@ -463,7 +463,7 @@ public final class F5jServer implements AutoCloseable {
         String id = requestId(req);
         String reportId = UUID.randomUUID().toString();
         Path out = audits.resolve(reportId);
-        try (Inputs in = Inputs.read(req, o.maxCheckpointBytes(), uploads, AUDIT_VALUES, AUDIT_FILES)) {
+        try (Inputs in = Inputs.read(req, o.maxCheckpointBytes(), o.maxUploadBytes(), uploads, AUDIT_VALUES, AUDIT_FILES)) {
             Map<String, String> labels = new LinkedHashMap<>();
             AuditRunner.Request q = auditRequest(in, labels);
             Jobs.Job job = jobs.submit(id, o.timeout(), j -> {

@@ -43,10 +43,16 @@ final class Inputs implements AutoCloseable {
      * {@code valueNames} and {@code fileNames} are accepted (400 for anything else).
      */
     static Inputs read(Request req, long limit, Path uploads, Set<String> valueNames, Set<String> fileNames) {
+        return read(req, limit, limit, uploads, valueNames, fileNames);
+    }
+
+    /** As above; a JSON body (held in memory whole, files in base64) is limited to {@code jsonLimit}. */
+    static Inputs read(Request req, long limit, long jsonLimit, Path uploads, Set<String> valueNames, Set<String> fileNames) {
         long len = req.getLength();
-        if (len > limit) throw tooLarge(len, limit);
         String type = req.getHeaders().get(HttpHeader.CONTENT_TYPE);
         String mime = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        if (mime.equals("application/json")) limit = Math.min(limit, jsonLimit);
+        if (len > limit) throw tooLarge(len, limit);
         Inputs in = new Inputs();
         try {
             switch (mime) {
