@@ -79,14 +79,14 @@ public final class F5jServer implements AutoCloseable {
         this.log = log;
         this.voices = Folders.dir(o.voices(), "--voices");
         this.checkpoints = Folders.dir(o.checkpoints(), "--checkpoints");
+        this.info = GSON.toJson(ServerInfo.of(o)).getBytes(StandardCharsets.UTF_8);
+        for (String name : Set.copyOf(PAGE.values())) page.put(name, resource(name));
         this.ownWork = o.work() == null;
         Path w = ownWork ? Files.createTempDirectory("f5j-serve") : o.work();
         Files.createDirectories(w);
         this.work = w.toRealPath();
         this.uploads = Files.createDirectories(work.resolve("uploads"));
         this.audits = Files.createDirectories(work.resolve("audits"));
-        this.info = GSON.toJson(ServerInfo.of(o)).getBytes(StandardCharsets.UTF_8);
-        for (String name : Set.copyOf(PAGE.values())) page.put(name, resource(name));
         this.jobs = new Jobs(o.queue());
         QueuedThreadPool pool = new QueuedThreadPool(64, 4);
         pool.setName("f5j-http");
@@ -324,9 +324,11 @@ public final class F5jServer implements AutoCloseable {
     }
 
     /** A failure of the connection (not an idle timeout: the job has its own deadline) cancels the job. */
-    private static void watchClient(Request req, Jobs.Job job) {
+    private void watchClient(Request req, Jobs.Job job) {
         req.addFailureListener(t -> {
-            if (!(t instanceof TimeoutException)) job.cancel(new Jobs.Stopped(499, "the client went away"));
+            if (t instanceof TimeoutException) return;
+            log.println("serve: " + job.id + ": the connection failed (" + t + "); cancelling");
+            job.cancel(new Jobs.Stopped(499, "the client went away"));
         });
     }
 

@@ -97,7 +97,7 @@ final class Inputs implements AutoCloseable {
                 if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) throw new HttpError(400, k + ": must be a base64 string");
                 byte[] data;
                 try {
-                    data = Base64.getMimeDecoder().decode(v.getAsString());
+                    data = Base64.getDecoder().decode(v.getAsString().replaceAll("\\s", ""));
                 } catch (IllegalArgumentException e) {
                     throw new HttpError(400, k + ": not valid base64 (" + e.getMessage() + ")");
                 }

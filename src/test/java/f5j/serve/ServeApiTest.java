@@ -245,6 +245,9 @@ class ServeApiTest {
         assertThat(get(server, "/v1/synth").statusCode()).isEqualTo(405);
         assertThat(get(server, "/etc/passwd").statusCode()).isEqualTo(404);
         assertThat(postJson(server, "/v1/synth", "[1,2]").statusCode()).isEqualTo(400);
+        HttpResponse<byte[]> notBase64 = postJson(server, "/v1/synth", "{\"text\":\"Bom dia.\",\"ref_text\":\"x\",\"ref_audio_base64\":\"%%%\"}");
+        assertThat(notBase64.statusCode()).isEqualTo(400);
+        assertThat(error(notBase64)).startsWith("ref_audio_base64: not valid base64");
     }
 
     @Test
