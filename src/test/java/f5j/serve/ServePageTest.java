@@ -34,7 +34,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The page at / driven in headless Chromium over the DevTools protocol: type text, click Play, and the
- * {@code <audio>} element gets the streamed result as its source; the screenshot is saved under target/.
+ * {@code <audio>} element gets the streamed result as its source; then the Audit tab shows a report.
+ * Screenshots are saved under target/.
  * Skipped where Chromium is not installed.
  */
 class ServePageTest {
@@ -167,6 +168,15 @@ class ServePageTest {
                     assertThat(img.getWidth()).isEqualTo(1100);
                     Files.createDirectories(Path.of("target"));
                     Files.write(Path.of("target", "serve-page.png"), png);
+
+                    // the Audit tab: the served model audited with the same voice; the report shows in the page
+                    cdp.eval("document.querySelector('.tab[data-tab=audit]').click()");
+                    cdp.eval("document.getElementById('audit-nfe').value = '2'; document.getElementById('run-audit').click()");
+                    waitFor(cdp, "(() => { const f = document.getElementById('report'); return !f.hidden && f.contentDocument"
+                            + " && f.contentDocument.title === 'f5j audit' && f.contentDocument.readyState === 'complete'; })()", 120);
+                    assertThat(cdp.eval("document.getElementById('audit-status').textContent").getAsString()).startsWith("done");
+                    Files.write(Path.of("target", "serve-page-audit.png"), Base64.getDecoder().decode(
+                            cdp.send("Page.captureScreenshot", obj("format", "png")).get("data").getAsString()));
                 }
             } finally {
                 p.destroy();
