@@ -1,10 +1,10 @@
-package f5j.audio;
+package f5j.golden;
 
+import f5j.audio.Audio;
+import f5j.audio.MelSpectrogram;
+import f5j.audio.Resampler;
+import f5j.audio.WavFile;
 import f5j.config.MelSpecConfig;
-import f5j.golden.GoldenFile;
-import f5j.golden.GoldenKind;
-import f5j.golden.GoldenReport;
-import f5j.golden.VerifyOptions;
 import f5j.tensor.Tensor;
 
 import java.nio.file.Files;

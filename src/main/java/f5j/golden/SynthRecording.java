@@ -1,13 +1,12 @@
-package f5j.infer;
+package f5j.golden;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import f5j.compute.Backend;
-import f5j.golden.GoldenFile;
-import f5j.golden.GoldenKind;
-import f5j.golden.GoldenReport;
-import f5j.golden.VerifyOptions;
+import f5j.infer.Reference;
+import f5j.infer.SynthSettings;
+import f5j.infer.Synthesizer;
 import f5j.sampler.TorchRandom;
 import f5j.tensor.DType;
 import f5j.tensor.Tensor;

@@ -1,14 +1,13 @@
-package f5j.text;
+package f5j.golden;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import f5j.golden.GoldenFile;
-import f5j.golden.GoldenKind;
-import f5j.golden.GoldenReport;
-import f5j.golden.VerifyOptions;
+import f5j.text.PinyinConverter;
+import f5j.text.TextChunker;
+import f5j.text.Vocab;
 
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,6 @@
-package f5j.sampler;
+package f5j.golden;
 
-import f5j.golden.GoldenFile;
-import f5j.golden.GoldenKind;
-import f5j.golden.GoldenReport;
-import f5j.golden.VerifyOptions;
+import f5j.sampler.TorchRandom;
 import f5j.tensor.Tensor;
 import f5j.util.F5jException;
 

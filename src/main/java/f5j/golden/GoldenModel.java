@@ -1,8 +1,7 @@
-package f5j.dit;
+package f5j.golden;
 
 import f5j.config.DitArch;
-import f5j.golden.GoldenFile;
-import f5j.golden.VerifyOptions;
+import f5j.dit.DiT;
 import f5j.util.F5jException;
 import f5j.weights.Checkpoints;
 import f5j.weights.Weights;
@@ -14,16 +13,14 @@ import java.nio.file.Path;
  * The DiT a golden F5 file (or a tools/dump_activations.py dump) was recorded with: the {@code arch} of its
  * metadata and the weights (EMA, or online when its {@code weights} says so) of the {@code model.safetensors}
  * beside it, or of {@link VerifyOptions#model()} (a model folder, or any checkpoint layout {@link Checkpoints}
- * reads). The last model built is kept, so verifying a folder loads
- * it once; callers must leave its text-embedding cache clear.
+ * reads). One instance serves one {@link Verifier}: the last model built is kept, so verifying a folder
+ * loads it once; callers must leave its text-embedding cache clear.
  */
 public final class GoldenModel {
-    private GoldenModel() {}
+    private String lastKey;
+    private DiT last;
 
-    private static String lastKey;
-    private static DiT last;
-
-    public static synchronized DiT load(GoldenFile golden, VerifyOptions options) {
+    public synchronized DiT load(GoldenFile golden, VerifyOptions options) {
         String archJson = golden.requireMeta("arch");
         DitArch arch = DitArch.fromJson(archJson, golden.path() + " metadata 'arch'");
         Path file = weightsFile(golden, options);
@@ -51,7 +48,7 @@ public final class GoldenModel {
      * A dump made at fp16/bf16 (tools/dump_activations.py --precision) is replayed in fp32: said on its own
      * line, since its layers then differ by that format's rounding.
      */
-    public static void notePrecision(GoldenFile golden, f5j.golden.GoldenReport report) {
+    public static void notePrecision(GoldenFile golden, GoldenReport report) {
         String p = golden.meta("precision");
         if (p != null && !p.equals("fp32")) {
             report.skip("meta/precision", "recorded at " + p + ", replayed in fp32: expect differences of " + p

@@ -1,9 +1,6 @@
-package f5j.dit;
+package f5j.golden;
 
-import f5j.golden.GoldenFile;
-import f5j.golden.GoldenKind;
-import f5j.golden.GoldenReport;
-import f5j.golden.VerifyOptions;
+import f5j.dit.DiT;
 import f5j.tensor.Tensor;
 import f5j.trace.Trace;
 
@@ -17,11 +14,16 @@ import java.util.Map;
 public final class DitForwardKind implements GoldenKind {
     static final double TOL = 1e-4;
 
+    private final GoldenModel models;
+
+    /** {@code models}: the verifier's cache of the DiTs the goldens name. */
+    DitForwardKind(GoldenModel models) { this.models = models; }
+
     @Override public String kind() { return "dit_forward"; }
 
     @Override
     public void verify(GoldenFile g, VerifyOptions options, GoldenReport report) {
-        DiT dit = GoldenModel.load(g, options);
+        DiT dit = models.load(g, options);
         GoldenModel.notePrecision(g, report);
         Tensor x = g.input("x"), cond = g.input("cond");
         long[][] text = rows(g.raw("inputs/text").toLongs(), x.dim(0));

@@ -1,13 +1,8 @@
-package f5j.infer;
+package f5j.golden;
 
 import f5j.compute.Backend;
 import f5j.compute.plan.PlanBackend;
-import f5j.golden.Check;
-import f5j.golden.GoldenDiff;
-import f5j.golden.GoldenFile;
-import f5j.golden.GoldenReport;
-import f5j.golden.Verifier;
-import f5j.golden.VerifyOptions;
+import f5j.infer.SynthSettings;
 import f5j.tensor.DType;
 import f5j.weights.RawTensor;
 import f5j.weights.SafeTensors;

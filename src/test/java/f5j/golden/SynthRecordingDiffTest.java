@@ -1,7 +1,8 @@
-package f5j.infer;
+package f5j.golden;
 
 import f5j.cli.Main;
 import f5j.compute.Backend;
+import f5j.infer.SynthSettings;
 import f5j.util.F5jException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

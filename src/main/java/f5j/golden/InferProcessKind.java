@@ -1,11 +1,10 @@
-package f5j.infer;
+package f5j.golden;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import f5j.golden.GoldenFile;
-import f5j.golden.GoldenKind;
-import f5j.golden.GoldenReport;
-import f5j.golden.VerifyOptions;
+import f5j.infer.Reference;
+import f5j.infer.SynthSettings;
+import f5j.infer.Synthesizer;
 import f5j.tensor.Tensor;
 
 import java.nio.file.Path;

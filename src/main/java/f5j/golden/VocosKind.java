@@ -1,13 +1,8 @@
-package f5j.vocoder;
+package f5j.golden;
 
-import f5j.golden.Check;
-import f5j.golden.GoldenFile;
-import f5j.golden.GoldenKind;
-import f5j.golden.GoldenReport;
-import f5j.golden.Metrics;
-import f5j.golden.VerifyOptions;
 import f5j.tensor.Tensor;
 import f5j.trace.Trace;
+import f5j.vocoder.Vocos;
 
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -1,12 +1,12 @@
-package f5j.sampler;
+package f5j.golden;
 
 import com.google.gson.JsonElement;
 import f5j.dit.DiT;
-import f5j.dit.GoldenModel;
-import f5j.golden.GoldenFile;
-import f5j.golden.GoldenKind;
-import f5j.golden.GoldenReport;
-import f5j.golden.VerifyOptions;
+import f5j.sampler.CfmSampler;
+import f5j.sampler.SampleResult;
+import f5j.sampler.SampleSettings;
+import f5j.sampler.TimeGrid;
+import f5j.sampler.TorchRandom;
 import f5j.tensor.Tensor;
 import f5j.trace.Trace;
 
@@ -21,11 +21,16 @@ import java.util.Map;
 public final class CfmSampleKind implements GoldenKind {
     static final double TOL_TRAJECTORY = 1e-3, TOL_ACT = 1e-4;
 
+    private final GoldenModel models;
+
+    /** {@code models}: the verifier's cache of the DiTs the goldens name. */
+    CfmSampleKind(GoldenModel models) { this.models = models; }
+
     @Override public String kind() { return "cfm_sample"; }
 
     @Override
     public void verify(GoldenFile g, VerifyOptions options, GoldenReport report) {
-        DiT dit = GoldenModel.load(g, options);
+        DiT dit = models.load(g, options);
         GoldenModel.notePrecision(g, report);
         Tensor cond = g.input("cond");
         long[] text = g.raw("inputs/text").toLongs();
