@@ -24,10 +24,6 @@ public final class Verifier {
         return new Verifier(options).verifyAll(files);
     }
 
-    public static void verifyOne(Path file, VerifyOptions options, GoldenReport report) {
-        new Verifier(options).verify(file, report);
-    }
-
     public GoldenReport verifyAll(List<Path> files) {
         GoldenReport report = new GoldenReport();
         report.setAtol(options.atol());

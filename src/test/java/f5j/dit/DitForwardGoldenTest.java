@@ -32,7 +32,7 @@ class DitForwardGoldenTest {
     @Test
     void textEmbeddingCacheIsFilledOnceAndGivesTheSamePrediction() {
         try (GoldenFile g = GoldenFile.open(Goldens.file("f5tts-tiny-v1/forward_cfg.safetensors"))) {
-            DiT dit = new GoldenModel().load(g, VerifyOptions.defaults());
+            DiT dit = new GoldenModel().load(g, GoldenRun.CPU);
             Tensor x = g.input("x"), cond = g.input("cond");
             long[][] text = DitForwardKind.rows(g.raw("inputs/text").toLongs(), 1);
             float[] time = g.input("time").data;
@@ -55,7 +55,7 @@ class DitForwardGoldenTest {
     @Test
     void tokenOutsideTheVocabularyIsAUserError() {
         try (GoldenFile g = GoldenFile.open(Goldens.file("f5tts-tiny-v1/forward_cfg.safetensors"))) {
-            DiT dit = new GoldenModel().load(g, VerifyOptions.defaults());
+            DiT dit = new GoldenModel().load(g, GoldenRun.CPU);
             Tensor x = g.input("x");
             long[][] text = {{3, dit.textNumEmbeds()}};
             assertThatThrownBy(() -> dit.forward(x, x, text, new float[] {0.5f}, null, false, false, true, Trace.OFF))

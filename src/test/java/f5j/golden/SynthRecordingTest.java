@@ -4,6 +4,7 @@ import f5j.compute.Backend;
 import f5j.compute.plan.PlanBackend;
 import f5j.infer.SynthSettings;
 import f5j.tensor.DType;
+import f5j.testing.GoldenRun;
 import f5j.weights.RawTensor;
 import f5j.weights.SafeTensors;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,7 +47,7 @@ class SynthRecordingTest {
 
     static GoldenReport verify(Path file, Backend backend, Path model) {
         GoldenReport r = new GoldenReport();
-        Verifier.verifyOne(file, new VerifyOptions(backend, model, null, null, null), r);
+        new Verifier(new VerifyOptions(backend, model, null, null, null)).verify(file, r);
         return r;
     }
 
@@ -128,7 +129,7 @@ class SynthRecordingTest {
         Files.copy(allTaps, moved);
         GoldenReport r = verify(moved, Backend.cpu(), null);
         assertThat(r.ok()).isFalse();
-        assertThat(r.firstFailure().note()).contains("moved.safetensors").contains("does not exist").contains("--model");
+        assertThat(GoldenRun.firstFailure(r).note()).contains("moved.safetensors").contains("does not exist").contains("--model");
     }
 
     @Test
