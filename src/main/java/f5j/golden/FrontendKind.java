@@ -10,6 +10,7 @@ import f5j.tensor.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,27 +19,25 @@ import java.util.Map;
  * the golden (audio/*.wav), also checks that reading them gives the golden's input tensors exactly.
  */
 public final class FrontendKind implements GoldenKind {
-    private static final Map<String, String> SOURCES = new java.util.LinkedHashMap<>();
+    /** Input tensor, and the WAV beside the golden it was read from. */
+    private record Source(String input, String wav) {}
 
-    static {
-        SOURCES.put("wav24k", "audio/ref_24k_mono.wav");
-        SOURCES.put("wav44k1_stereo", "audio/ref_44k1_stereo.wav");
-        SOURCES.put("wav16k", "audio/ref_16k_mono.wav");
-    }
+    private static final List<Source> SOURCES = List.of(new Source("wav24k", "audio/ref_24k_mono.wav"),
+            new Source("wav44k1_stereo", "audio/ref_44k1_stereo.wav"), new Source("wav16k", "audio/ref_16k_mono.wav"));
 
     @Override public String kind() { return "frontend"; }
 
     @Override
     public void verify(GoldenFile g, VerifyOptions options, GoldenReport report) {
-        for (var e : SOURCES.entrySet()) {
-            Path wav = g.dir().resolve(e.getValue());
-            String name = "inputs/" + e.getKey();
+        for (Source e : SOURCES) {
+            Path wav = g.dir().resolve(e.wav());
+            String name = "inputs/" + e.input();
             if (!g.has(name) || !Files.isRegularFile(wav)) continue;
             Audio a = WavFile.read(wav);
             int c = a.channelCount(), n = a.frames();
             float[] flat = new float[c * n];
             for (int i = 0; i < c; i++) System.arraycopy(a.channels()[i], 0, flat, i * n, n);
-            report.compare(name + " (read " + e.getValue() + ")", g.raw(name), new Tensor(flat, c, n), 0.0);
+            report.compare(name + " (read " + e.wav() + ")", g.raw(name), new Tensor(flat, c, n), 0.0);
         }
 
         float[] wav24k = g.input("wav24k").data;
