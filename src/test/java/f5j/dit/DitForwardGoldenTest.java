@@ -43,7 +43,7 @@ class DitForwardGoldenTest {
                 a = dit.forward(x, cond, text, time, null, false, false, true, true, first).data;
                 b = dit.forward(x, cond, text, time, null, false, false, true, true, second).data;
             } finally {
-                dit.clearCache(); // the model is shared with other tests
+                dit.clearCache();
             }
             assertThat(Metrics.relError(a, want)).isLessThan(1e-4);
             assertThat(b).containsExactly(a);
