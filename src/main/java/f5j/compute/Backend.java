@@ -159,6 +159,6 @@ public interface Backend {
     /** The fast host backend: Vector API kernels on all cores ({@link SimdBackend}). */
     static Backend cpu() { return SimdBackend.INSTANCE; }
 
-    /** The plain {@link Kernels} on one host thread: the TornadoVM code path, run on the CPU. */
+    /** The plain {@link Kernels} on one host thread: the arithmetic of the TornadoVM kernels, run on the CPU. */
     static Backend reference() { return CpuBackend.INSTANCE; }
 }

@@ -3,9 +3,11 @@ package f5j.compute;
 import f5j.numerics.Erf;
 
 /**
- * The arithmetic of every layer, as static methods over flat primitive arrays. They obey the TornadoVM
- * kernel subset: no allocation, no objects, no exceptions, only primitive arrays and java.lang.Math, so
- * the same code can be compiled for a GPU. Each kernel covers an index range [from, to) of its
+ * The arithmetic of every layer, as static methods over flat primitive arrays, run by the reference
+ * backend. TornadoVM compiles their twins (f5j.compute.tornado.TornadoKernels in src/tornado: the same
+ * arithmetic on its device arrays), which a default-build test keeps bit-equal to these. They obey the
+ * TornadoVM kernel subset too (no allocation, no objects, no exceptions, only primitive arrays and
+ * java.lang.Math), so each twin is the same loop. Each kernel covers an index range [from, to) of its
  * outermost parallel loop, so a caller can split the work across threads.
  */
 @Kernel

@@ -194,7 +194,6 @@ public final class PlanRecorder {
         }
     }
 
-    /** A declared input by identity, else one not yet seen with the same type and contents (a copy). */
     /** A host-provided buffer a kernel is about to overwrite: keep the contents every run starts from. */
     private void keepFirstContents(Info in, int step) {
         if (in.host == null || in.hostCopied) return;
@@ -205,6 +204,7 @@ public final class PlanRecorder {
         in.hostCopied = true;
     }
 
+    /** A declared input by identity, else one not yet seen with the same type and contents (a copy). */
     private String matchInput(Object arr) {
         for (var e : declared.entrySet()) if (e.getValue() == arr) return e.getKey();
         for (var e : declared.entrySet()) {
