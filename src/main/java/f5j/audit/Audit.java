@@ -12,6 +12,8 @@ import f5j.audit.AuditReport.LayerDiff;
 import f5j.audit.AuditReport.TensorDrift;
 import f5j.audit.AuditReport.TokenRow;
 import f5j.compute.Backend;
+import f5j.compute.Precision;
+import f5j.compute.PrecisionBackend;
 import f5j.config.DitArch;
 import f5j.config.MelSpecConfig;
 import f5j.config.ModelConfig;

@@ -1,4 +1,4 @@
-package f5j.compute;
+package f5j.numerics;
 
 /**
  * Single-precision exp and cos as PyTorch's vectorised CPU kernels compute them (SLEEF's {@code expf_u10}

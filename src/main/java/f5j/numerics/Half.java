@@ -1,10 +1,8 @@
-package f5j.tensor;
+package f5j.numerics;
 
 /** IEEE half and bfloat16 conversions (round to nearest even), used for storage and precision emulation. */
 public final class Half {
     private Half() {}
-
-    public static float f16ToFloat(short h) { return Float.float16ToFloat(h); }
 
     public static short floatToF16(float f) { return Float.floatToFloat16(f); }
 

@@ -1,14 +1,14 @@
-package f5j.sampler;
+package f5j.numerics;
 
 /**
  * The single-precision Cephes log and sin/cos polynomials as PyTorch's avx_mathfun.h evaluates them
- * (one IEEE float operation at a time, in the same order), so that {@link TorchRandom} reproduces the
+ * (one IEEE float operation at a time, in the same order), so that f5j.sampler.TorchRandom reproduces the
  * AVX2 normal kernel exactly. Constants are double literals rounded to float, as in the C header.
  * PyTorch builds that file with FMA enabled and GCC contracts a multiply whose only use is an add into
  * one fused multiply-add (the first such multiply in program order), so those steps use
  * {@link Math#fma}: that is what makes the results bit-equal to torch.randn.
  */
-final class CephesF {
+public final class CephesF {
     private CephesF() {}
 
     private static final float SQRTHF = (float) 0.707106781186547524;
@@ -26,7 +26,7 @@ final class CephesF {
     private static final float FOPI = (float) 1.27323954473516;
 
     /** Natural log for x in (0, 1] (NaN for x <= 0, like the vector code). */
-    static float log(float x) {
+    public static float log(float x) {
         if (x <= 0f) return Float.NaN;
         x = Math.max(x, Float.MIN_NORMAL);
         int bits = Float.floatToRawIntBits(x);
@@ -57,9 +57,9 @@ final class CephesF {
         return Math.fma(e, LOG_Q2, x);
     }
 
-    static float sin(float x) { return sincos(x, true); }
+    public static float sin(float x) { return sincos(x, true); }
 
-    static float cos(float x) { return sincos(x, false); }
+    public static float cos(float x) { return sincos(x, false); }
 
     private static float sincos(float xin, boolean wantSin) {
         boolean negative = xin < 0f || (xin == 0f && 1f / xin < 0f);

@@ -1,6 +1,6 @@
-package f5j.audit;
+package f5j.compute;
 
-import f5j.tensor.Half;
+import f5j.numerics.Half;
 import f5j.util.F5jException;
 
 /** The number formats the audit emulates: what a GPU run stores between ops. */
