@@ -85,7 +85,7 @@ final class GoldenCommand implements Runnable {
             SynthRun.requireDir(v, "--vocoder", "config.yaml");
             if (!out.getFileName().toString().endsWith(".safetensors")) throw new F5jException("--out " + out + ": must end in .safetensors");
             var settings = new f5j.infer.SynthSettings(nfe, cfg, sway, speed, fixDuration, targetRms, crossFade, method);
-            var r = f5j.infer.SynthRecording.record(new f5j.infer.SynthRecording.Request(m, v, refAudio, refText, text, seed,
+            var r = f5j.golden.SynthRecording.record(new f5j.golden.SynthRecording.Request(m, v, refAudio, refText, text, seed,
                     settings, taps, Backends.byName(backend)), out);
             try (GoldenFile g = GoldenFile.open(out)) {
                 long acts = g.tensors().names().stream().filter(n -> n.startsWith("act/")).count();

@@ -1,9 +1,9 @@
 package f5j.serve;
 
 import f5j.audit.Audit;
-import f5j.audit.Precision;
 import f5j.audit.ReportWriter;
 import f5j.compute.Backend;
+import f5j.compute.Precision;
 import f5j.config.ModelConfig;
 
 import java.nio.file.Path;
