@@ -42,6 +42,10 @@ final class ServeCommand implements Callable<Integer> {
         F5jServer server = F5jServer.start(o, synth, System.err);
         System.err.printf("f5j serve: model %s loaded in %.1f s; listening on %s (Ctrl-C stops)%n", m,
                 (System.nanoTime() - t0) / 1e9, server.uri());
+        if (!host.equals("127.0.0.1") && !host.equals("localhost") && !host.equals("::1")) {
+            System.err.println("f5j serve: warning: listening beyond this machine (--host " + host + "); the API has no "
+                    + "authentication, so put it behind a proxy that has");
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("f5j serve: shutting down");
             server.close();
