@@ -341,9 +341,7 @@ class ServeApiTest {
         for (int i = 0; i < 500 && s.jobs().waiting() == 0; i++) Thread.sleep(10);
         assertThat(s.jobs().waiting()).isEqualTo(1);
         java.net.URI uri = s.uri();
-        long t0 = System.nanoTime();
         s.close();
-        assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(20));
         HttpResponse<byte[]> r = waiting.get(30, TimeUnit.SECONDS);
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(error(r)).contains("shutting down");
