@@ -13,10 +13,12 @@ recorded paths do not depend on, or restates the one call they use):
   x_transformers    -> the package __init__ pulls loguru/einx/torch_einops_utils; the F5 DiT uses only
                        RotaryEmbedding and apply_rotary_pos_emb, whose definitions are read out of the
                        checkout's x_transformers.py and executed as they are
-  safetensors.torch -> load_file over tools/dump_activations.py's reader
   encodec, scipy(.integrate), matplotlib, huggingface_hub, transformers, wandb, accelerate
                     -> empty stand-ins: imported by upstream modules on paths not taken here (EncodecFeatures,
                        IMDCT, torchdiffeq's scipy solver, plots, downloads, ASR, trainer logging); calling into them raises.
+F.scaled_dot_product_attention
+                  -> where this torch predates it (2.0): softmax(q k^T / sqrt(d), masked) v, the F5 Attention's
+                     only use (no dropout, not causal)
 torch.xpu           -> is_available() = False where this torch predates it (utils_infer's device probe).
 f5_tts.model's __init__ imports the Trainer (accelerate, wandb); the package is registered without running
 it and exposes CFM and DiT, which is all utils_infer takes from it.
@@ -75,6 +77,16 @@ def _librosa_mel(*, sr, n_fft, n_mels=128, fmin=0.0, fmax=None, **_):
     return fb.T.contiguous().numpy()
 
 
+def _sdpa(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
+    """torch 2's F.scaled_dot_product_attention, as its math path computes it (no dropout, no causal mask)."""
+    if dropout_p or is_causal:
+        raise RuntimeError("the golden generator's scaled_dot_product_attention has no dropout or causal mask")
+    s = query @ key.transpose(-2, -1) * (scale if scale is not None else query.shape[-1] ** -0.5)
+    if attn_mask is not None:
+        s = s.masked_fill(~attn_mask, float("-inf")) if attn_mask.dtype == torch.bool else s + attn_mask
+    return torch.softmax(s, dim=-1) @ value
+
+
 def _x_transformers(src: str):
     """Executes the checkout's definitions of the rotary embedding (and the helpers they call) alone."""
     path = os.path.join(src, "x_transformers", "x_transformers.py")
@@ -103,8 +115,8 @@ def setup() -> str:
     _stub("rjieba", cut=lambda text: list(jieba.cut(text)))
     _stub("librosa")
     _stub("librosa.filters", mel=_librosa_mel)
-    _stub("safetensors")
-    _stub("safetensors.torch", load_file=lambda p, device="cpu": read_safetensors(p)[0])
+    if not hasattr(torch.nn.functional, "scaled_dot_product_attention"):
+        torch.nn.functional.scaled_dot_product_attention = _sdpa
     if not hasattr(torch, "xpu"):  # utils_infer probes it when choosing a device; 1.13 predates it
         torch.xpu = types.SimpleNamespace(is_available=lambda: False)
     _stub("encodec", EncodecModel=type("EncodecModel", (), {}))
