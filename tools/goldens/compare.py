@@ -107,7 +107,9 @@ def main(old_dir, new_dir):
             else:
                 d = [] if open(new, "rb").read() == open(old, "rb").read() else ["bytes differ"]
             worst, WORST[0] = WORST[0], 0.0
-            print(f"{rel}: " + (f"equal (largest relative error {worst:.2g})" if not d else "differs: " + "; ".join(d[:6]) + (f" (+{len(d) - 6})" if len(d) > 6 else "")))
+            same = "equal (same bytes)" if not f.endswith((".safetensors", ".pt", ".bin")) else \
+                f"equal (largest relative error {worst:.2g})"
+            print(f"{rel}: " + (same if not d else "differs: " + "; ".join(d[:6]) + (f" (+{len(d) - 6})" if len(d) > 6 else "")))
             bad += bool(d)
     sys.exit(1 if bad else 0)
 
