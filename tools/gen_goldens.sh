@@ -6,12 +6,14 @@
 #   DIR   checkouts of F5-TTS, vocos, x-transformers, ema-pytorch, torchdiffeq, einops, python-pinyin, pydub
 #         (see tools/goldens/upstream.py)
 #   KIND  rng frontend text vocos checkpoints models infer (default: all, in this order); models = the
-#         dit_forward and cfm_sample files. models and infer use OUT's checkpoints when this run made them.
+#         dit_forward and cfm_sample files. models and infer use OUT's checkpoints and Vocos when this run
+#         made them.
 #   PYTHON  default /usr/bin/python3: Debian's PyTorch 1.13 + torchaudio, with python3-jieba and python3-tqdm
-# Inputs read from the goldens folder (not regenerated): audio/*.wav, f5tts-tiny-*/model.yaml, vocos-tiny/.
+# Inputs read from the goldens folder (not regenerated): audio/*.wav, f5tts-tiny-*/model.yaml,
+# vocos-tiny/config.yaml, and the x/time/mask of the forward_* files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[[ $# -ge 1 ]] || { sed -n '5,12p' "$0" >&2; exit 2; }
+[[ $# -ge 1 ]] || { sed -n '5,13p' "$0" >&2; exit 2; }
 out=$1
 shift
 kinds=${*:-rng frontend text vocos checkpoints models infer}
@@ -24,17 +26,18 @@ for kind in $kinds; do
     rng) "$py" tools/goldens/gen_rng.py "$out" ;;
     frontend) "$py" tools/goldens/gen_frontend.py "$g" "$out" ;;
     text) "$py" tools/goldens/gen_text.py "$out" ;;
-    vocos) mkdir -p "$out/vocos-tiny"
-      "$py" tools/goldens/gen_vocos.py "$g" "$g/vocos-tiny" "$out/vocos-tiny/golden.safetensors" ;;
+    vocos) "$py" tools/goldens/gen_vocos.py "$g" "$out" ;;
     checkpoints|models|infer)
       for m in f5tts-tiny-v0 f5tts-tiny-v1; do
         mkdir -p "$out/$m"
         ckpt=$out/$m/pruned_ema.pt
         [[ -f $ckpt ]] || ckpt=$g/$m/pruned_ema.pt
+        vocos=$out/vocos-tiny
+        [[ -f $vocos/pytorch_model.bin ]] || vocos=$g/vocos-tiny
         case $kind in
           checkpoints) "$py" tools/goldens/gen_checkpoints.py "$g" "$g/$m" "$out/$m" ;;
           models) "$py" tools/goldens/gen_model_calls.py "$g" "$g/$m" "$ckpt" "$out/$m" ;;
-          infer) "$py" tools/goldens/gen_infer.py "$g" "$g/$m" "$ckpt" "$out/$m" ;;
+          infer) "$py" tools/goldens/gen_infer.py "$g" "$g/$m" "$ckpt" "$vocos" "$out/$m" ;;
         esac
       done ;;
     *) echo "unknown kind: $kind" >&2; exit 2 ;;

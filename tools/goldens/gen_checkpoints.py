@@ -31,7 +31,8 @@ UPDATES = 2
 REF, REF_TEXT = "ref_24k_mono.wav", "O rato roeu a roupa do rei de Roma."
 
 
-def randomize(model):
+def randomize(model, gain=1.0):
+    """Draws every parameter with torch.randn in named_parameters() order (the tiny Vocos uses gain 0.7)."""
     mods = dict(model.named_modules())
     with torch.no_grad():
         for name, p in model.named_parameters():
@@ -42,7 +43,7 @@ def randomize(model):
                 scale = (p.numel() // p.shape[0]) ** -0.5
             else:
                 scale = 0.05
-            p.copy_(torch.randn_like(p) * scale)
+            p.copy_(torch.randn_like(p) * (gain * scale))
 
 
 def main(goldens, model_dir, out_dir):

@@ -2,12 +2,13 @@
 """f5tts-*/infer_*.safetensors: upstream utils_infer end to end: preprocess_ref_audio_text, then infer_process
 with nfe 8, cfg 2, sway -1, speed 1, the EMA weights in CHECKPOINT (pruned_ema.pt: torch 1.13's weights_only
 load cannot read model_2.pt's float scheduler state; the layouts hold the same EMA weights) and the Vocos in
-GOLDENS_DIR/vocos-tiny.
+VOCOS_DIR (config.yaml + pytorch_model.bin).
 
 Upstream samples the chunks in a thread pool, each from the global RNG; to be repeatable the pool is replaced
 by one that runs them in order and chunk i is sampled with sample(seed=SEED + i). The text and duration of
 each sample call are recorded in 'chunks'.
-usage: F5J_UPSTREAM=... gen_infer.py GOLDENS_DIR MODEL_DIR CHECKPOINT OUT_DIR   (MODEL_DIR: model.yaml, vocab.txt)
+usage: F5J_UPSTREAM=... gen_infer.py GOLDENS_DIR MODEL_DIR CHECKPOINT VOCOS_DIR OUT_DIR
+        (MODEL_DIR: model.yaml, vocab.txt)
 """
 import json
 import os
@@ -44,7 +45,7 @@ class InOrder:
         return f
 
 
-def main(goldens, model_dir, checkpoint, out_dir):
+def main(goldens, model_dir, checkpoint, vocos_dir, out_dir):
     upstream.setup()
     from f5_tts.infer import utils_infer as U
     from f5_tts.model import DiT
@@ -53,7 +54,7 @@ def main(goldens, model_dir, checkpoint, out_dir):
     arch = load_yaml_arch(os.path.join(model_dir, "model.yaml"))
     model = U.load_model(DiT, arch, checkpoint, mel_spec_type="vocos",
                          vocab_file=os.path.join(model_dir, "vocab.txt"), ode_method="euler", use_ema=True, device="cpu")
-    vocoder = U.load_vocoder("vocos", is_local=True, local_path=os.path.join(goldens, "vocos-tiny"), device="cpu")
+    vocoder = U.load_vocoder("vocos", is_local=True, local_path=vocos_dir, device="cpu")
     sample = model.sample
     for name, ref_file in REFS.items():
         chunks = []
@@ -82,4 +83,4 @@ def main(goldens, model_dir, checkpoint, out_dir):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:5])
+    main(*sys.argv[1:6])
