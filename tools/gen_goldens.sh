@@ -10,7 +10,7 @@
 #         made them.
 #   PYTHON  default /usr/bin/python3: Debian's PyTorch 1.13 + torchaudio, with python3-jieba and python3-tqdm
 # Inputs read from the goldens folder (not regenerated): audio/*.wav, f5tts-tiny-*/model.yaml,
-# vocos-tiny/config.yaml, and the x/time/mask of the forward_* files.
+# vocos-tiny/config.yaml.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ $# -ge 1 ]] || { sed -n '5,13p' "$0" >&2; exit 2; }

@@ -4,8 +4,9 @@ submodule's output (the first ODE function evaluation for sample files).
 
 cfm_sample: cond = the first 64 frames of upstream MelSpec of audio/ref_24k_mono.wav, text = TEXT converted and
   mapped with the model's vocab, duration 101, seed 1247; y0 and the time grid are what CFM.sample hands to odeint.
-dit_forward: x, cond, text, time (and mask) are taken from the committed GOLDENS_DIR file of the same name -- how
-  they were drawn is not recorded -- and the call and its activations are regenerated.
+dit_forward: 104 frames; torch.manual_seed(1248), then x = randn for forward_cfg, then two rows for forward_masked
+  (the second zeroed past its length 81); cond = the reference mel's first 64 frames (34 for the masked second
+  row), zero-padded; text = TEXT (the masked second row: REF_TEXT, padded with -1); time 0.37, or 0.1 and 0.8.
 usage: F5J_UPSTREAM=... gen_model_calls.py GOLDENS_DIR MODEL_DIR CHECKPOINT OUT_DIR
        (MODEL_DIR: model.yaml, vocab.txt; CHECKPOINT: pruned_ema.pt or model.safetensors-like EMA weights)
 """
@@ -20,12 +21,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import upstream  # noqa: E402
 from dump_activations import Recorder, load_yaml_arch  # noqa: E402
 
-TEXT = "O rato roeu a roupa do rei de Roma. Olá, tudo bem? Eu sou uma voz sintética."
+REF_TEXT = "O rato roeu a roupa do rei de Roma."
+TEXT = REF_TEXT + " Olá, tudo bem? Eu sou uma voz sintética."
 REF, COND_FRAMES, DURATION, SEED = "ref_24k_mono.wav", 64, 101, 1247
 SAMPLES = [("euler", 8, 2.0, -1.0), ("euler", 16, 2.0, -1.0), ("euler", 7, 0.0, -1.0), ("midpoint", 6, 2.0, None)]
 SAMPLE_WHAT = ("EMA weights. out, trajectory = CFM.sample(cond, text, duration, steps, cfg_strength, sway_sampling_coef, "
                "seed); y0 = the start noise (torch.manual_seed(seed); torch.randn(duration, 100)); t = the time grid; "
                "act/... = hook outputs during the first ODE function evaluation")
+FRAMES, X_SEED, MASKED_COND, MASKED_LEN = 104, 1248, 34, 81
 FORWARDS = {
     "forward_cfg": ("true", "EMA weights. pred = DiT(x, cond, text, time, mask=None, cfg_infer=True, cache=False): rows 0 "
                             "and 1 of pred are the conditional and unconditional (audio and text dropped) predictions; "
@@ -41,10 +44,9 @@ def main(goldens, model_dir, checkpoint, out_dir):
     from f5_tts.infer import utils_infer as U
     from f5_tts.model import DiT
     from f5_tts.model.modules import MelSpec
-    from f5_tts.model.utils import convert_char_to_pinyin, list_str_to_idx
+    from f5_tts.model.utils import convert_char_to_pinyin, lens_to_mask, list_str_to_idx
 
     arch = load_yaml_arch(os.path.join(model_dir, "model.yaml"))
-    name = os.path.basename(os.path.normpath(model_dir))
     seen = {}
     odeint = cfm_module.odeint
 
@@ -74,9 +76,23 @@ def main(goldens, model_dir, checkpoint, out_dir):
             "kind": "cfm_sample", "weights": "ema", "what": SAMPLE_WHAT, "method": method, "steps": steps,
             "cfg_strength": float(cfg), "sway_sampling_coef": json.dumps(sway), "seed": SEED, "duration": DURATION,
             "text_chars": json.dumps(chars[0], ensure_ascii=False), "arch": json.dumps(arch)})
+    pad = torch.nn.functional.pad
+    torch.manual_seed(X_SEED)
+    x_cfg = torch.randn(1, FRAMES, 100)
+    x_masked = torch.stack([torch.randn(FRAMES, 100), torch.randn(FRAMES, 100)])
+    mask = lens_to_mask(torch.tensor([FRAMES, MASKED_LEN]))
+    x_masked = x_masked * mask[..., None]
+    ids = list_str_to_idx(chars + convert_char_to_pinyin([REF_TEXT]), model.vocab_char_map)
+    cond_masked = torch.cat([pad(cond, (0, 0, 0, FRAMES - COND_FRAMES)),
+                             pad(cond[:, :MASKED_COND], (0, 0, 0, FRAMES - MASKED_COND))])
+    all_inputs = {
+        "forward_cfg": {"inputs/x": x_cfg, "inputs/cond": cond_masked[:1], "inputs/text": ids[:1],
+                        "inputs/time": torch.tensor(0.37)},
+        "forward_masked": {"inputs/x": x_masked, "inputs/cond": cond_masked, "inputs/text": ids,
+                           "inputs/time": torch.tensor([0.1, 0.8]), "inputs/mask": mask},
+    }
     for file, (cfg_infer, what) in FORWARDS.items():
-        given, _ = upstream.read_safetensors(os.path.join(goldens, name, file + ".safetensors"))
-        inputs = {k: v for k, v in given.items() if k.startswith("inputs/")}
+        inputs = all_inputs[file]
         rec = Recorder(dit)
         rec.active = True
         with torch.inference_mode():
