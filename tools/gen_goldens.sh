@@ -5,24 +5,26 @@
 # usage: F5J_UPSTREAM=DIR tools/gen_goldens.sh OUT [KIND...]
 #   DIR   checkouts of F5-TTS, vocos, x-transformers, ema-pytorch, torchdiffeq, einops, python-pinyin, pydub
 #         (see tools/goldens/upstream.py)
-#   KIND  rng frontend text vocos checkpoints models infer (default: all, in this order); models = the
+#   KIND  audio rng frontend text vocos checkpoints models infer (default: all, in this order); models = the
 #         dit_forward and cfm_sample files. models and infer use OUT's checkpoints and Vocos when this run
 #         made them.
-#   PYTHON  default /usr/bin/python3: Debian's PyTorch 1.13 + torchaudio, with python3-jieba and python3-tqdm
-# Inputs read from the goldens folder (not regenerated): audio/*.wav, f5tts-tiny-*/model.yaml,
-# vocos-tiny/config.yaml.
+#   PYTHON  default /usr/bin/python3: Debian's PyTorch 1.13 + torchaudio, with python3-jieba and python3-tqdm;
+#         audio also needs espeak-ng and sox
+# Inputs read from the goldens folder: audio/*.wav (see gen_audio.py), f5tts-tiny-*/model.yaml,
+# vocos-tiny/config.yaml (the architectures).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[[ $# -ge 1 ]] || { sed -n '5,13p' "$0" >&2; exit 2; }
+[[ $# -ge 1 ]] || { sed -n '5,14p' "$0" >&2; exit 2; }
 out=$1
 shift
-kinds=${*:-rng frontend text vocos checkpoints models infer}
+kinds=${*:-audio rng frontend text vocos checkpoints models infer}
 g=src/test/resources/goldens
 py=${PYTHON:-/usr/bin/python3}
 mkdir -p "$out"
 for kind in $kinds; do
   echo "== $kind" >&2
   case $kind in
+    audio) "$py" tools/goldens/gen_audio.py "$out" ;;  # compared only: the other kinds read the committed clips
     rng) "$py" tools/goldens/gen_rng.py "$out" ;;
     frontend) "$py" tools/goldens/gen_frontend.py "$g" "$out" ;;
     text) "$py" tools/goldens/gen_text.py "$out" ;;

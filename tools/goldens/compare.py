@@ -6,6 +6,7 @@ For each file in NEW_DIR (recursively) that is also under OLD_DIR:
                  max|a-b| / max|b| <= TOL (1e-4 by default; 1e-3 for trajectories, mels after sampling and
                  audio, as the README asks); __metadata__ equal key by key (JSON values compared parsed).
   *.pt / *.bin   torch.load of both: the same nested structure, tensors as above, other values equal.
+  *.wav          same rate, channels, sample width and length; samples at most 1 LSB apart (SoX's dither).
   other files    byte-equal.
 Prints one line per file (equal / differs: why) and exits 1 if any differs.
 
@@ -14,6 +15,7 @@ usage: compare.py OLD_DIR NEW_DIR
 import json
 import os
 import sys
+import wave
 
 import torch
 
@@ -89,6 +91,18 @@ def diff_objects(path, a, b, kind=""):
     return [] if a == b else [f"{path}: {b!r} -> {a!r}"]
 
 
+def diff_wav(old, new):
+    with wave.open(old) as a, wave.open(new) as b:
+        if a.getparams()[:4] != b.getparams()[:4]:
+            return [f"format {a.getparams()[:4]} -> {b.getparams()[:4]}"], 0
+        if a.getsampwidth() != 2:
+            return [] if a.readframes(a.getnframes()) == b.readframes(b.getnframes()) else ["samples differ"], 0
+        x = torch.frombuffer(bytearray(a.readframes(a.getnframes())), dtype=torch.int16).int()
+        y = torch.frombuffer(bytearray(b.readframes(b.getnframes())), dtype=torch.int16).int()
+    lsb = int((x - y).abs().max()) if x.numel() else 0
+    return ([] if lsb <= 1 else [f"samples up to {lsb} LSB apart"]), lsb
+
+
 def main(old_dir, new_dir):
     bad = 0
     for dp, _, fs in sorted(os.walk(new_dir)):
@@ -102,13 +116,15 @@ def main(old_dir, new_dir):
                 continue
             if f.endswith(".safetensors"):
                 d = diff_safetensors(old, new)
+            elif f.endswith(".wav"):
+                d, lsb = diff_wav(old, new)
             elif f.endswith((".pt", ".bin")):
                 d = diff_objects("", torch.load(new, map_location="cpu"), torch.load(old, map_location="cpu"))
             else:
                 d = [] if open(new, "rb").read() == open(old, "rb").read() else ["bytes differ"]
             worst, WORST[0] = WORST[0], 0.0
-            same = "equal (same bytes)" if not f.endswith((".safetensors", ".pt", ".bin")) else \
-                f"equal (largest relative error {worst:.2g})"
+            same = f"equal (within {lsb} LSB)" if f.endswith(".wav") else "equal (same bytes)" \
+                if not f.endswith((".safetensors", ".pt", ".bin")) else f"equal (largest relative error {worst:.2g})"
             print(f"{rel}: " + (same if not d else "differs: " + "; ".join(d[:6]) + (f" (+{len(d) - 6})" if len(d) > 6 else "")))
             bad += bool(d)
     sys.exit(1 if bad else 0)
