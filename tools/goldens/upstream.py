@@ -6,22 +6,19 @@ torchdiffeq (rtqichen), einops (arogozhnikov), python-pinyin (mozillazg), pydub 
 code is taken from them; jieba 0.42.1 and tqdm come from Debian (python3-jieba, python3-tqdm).
 
 Shims, for what neither Debian nor a pure-Python checkout provides here (each replaces an import that the
-recorded paths do not depend on, or restates the one call they use):
-  rjieba            -> jieba 0.42.1 `cut` (the goldens README: same segmentation of the regex blocks)
-  librosa.filters   -> `mel` = torchaudio's melscale_fbanks with slaney scale and norm (librosa's default),
-                       only bigvgan's mel basis uses it
-  x_transformers    -> the package __init__ pulls loguru/einx/torch_einops_utils; the F5 DiT uses only
-                       RotaryEmbedding and apply_rotary_pos_emb, whose definitions are read out of the
-                       checkout's x_transformers.py and executed as they are
-  encodec, scipy(.integrate), matplotlib, huggingface_hub, transformers, wandb, accelerate
-                    -> empty stand-ins: imported by upstream modules on paths not taken here (EncodecFeatures,
-                       IMDCT, torchdiffeq's scipy solver, plots, downloads, ASR, trainer logging); calling into them raises.
-F.scaled_dot_product_attention
-                  -> where this torch predates it (2.0): softmax(q k^T / sqrt(d), masked) v, the F5 Attention's
-                     only use (no dropout, not causal)
-torch.xpu           -> is_available() = False where this torch predates it (utils_infer's device probe).
-f5_tts.model's __init__ imports the Trainer (accelerate, wandb); the package is registered without running
-it and exposes CFM and DiT, which is all utils_infer takes from it.
+recorded paths do not use, or restates the one call they make):
+  rjieba              jieba 0.42.1's cut (the goldens README: it segments the same regex blocks)
+  librosa.filters     mel = torchaudio's melscale_fbanks, slaney scale and norm (librosa's default); only
+                      bigvgan's mel basis uses it
+  x_transformers      its __init__ pulls loguru, einx, torch_einops_utils; the F5 DiT uses RotaryEmbedding and
+                      apply_rotary_pos_emb only, whose definitions are read out of the checkout and run as they are
+  F.scaled_dot_product_attention   (torch 2.0) softmax(q k^T / sqrt(d), masked) v: the F5 Attention's only use
+  torch.xpu           is_available() = False (utils_infer's device probe; torch 1.13 has no xpu)
+  encodec, scipy(.integrate), matplotlib, huggingface_hub, transformers
+                      empty stand-ins for imports on paths not taken here (EncodecFeatures, IMDCT, torchdiffeq's
+                      scipy solver, plots, downloads, ASR); calling into them raises
+f5_tts.model's __init__ imports the Trainer (accelerate, wandb): the package is registered without running it
+and exposes CFM and DiT, all that utils_infer takes from it.
 """
 from __future__ import annotations
 
@@ -136,14 +133,3 @@ def setup() -> str:
     sys.modules["f5_tts.model"].DiT, sys.modules["f5_tts.model"].CFM = DiT, CFM
     return r
 
-
-def git_head(r: str, checkout: str) -> str:
-    """The commit of a checkout, if it is a git work tree (for the files' metadata); else 'unknown'."""
-    head = os.path.join(r, checkout, ".git", "HEAD")
-    try:
-        ref = open(head).read().strip()
-        if ref.startswith("ref: "):
-            return open(os.path.join(r, checkout, ".git", ref[5:])).read().strip()
-        return ref
-    except OSError:
-        return "unknown"
