@@ -11,34 +11,25 @@ public final class CrossFade {
     private CrossFade() {}
 
     public static float[] join(List<float[]> waves, double seconds, int sampleRate) {
-        if (waves.isEmpty()) return new float[0];
-        double[] acc = toDouble(waves.get(0));
-        for (int w = 1; w < waves.size(); w++) {
-            float[] next = waves.get(w);
-            int n = seconds <= 0 ? 0 : Math.min((int) (seconds * sampleRate), Math.min(acc.length, next.length));
-            double[] out = new double[acc.length + next.length - n];
-            int keep = acc.length - n;
-            System.arraycopy(acc, 0, out, 0, keep);
-            // np.linspace(a, b, n): i·step + a with step = (b-a)/(n-1), the last value exactly b (n > 1)
-            double step = n > 1 ? 1.0 / (n - 1) : 0;
-            for (int i = 0; i < n; i++) {
-                boolean last = n > 1 && i == n - 1;
-                double fadeIn = last ? 1.0 : i * step;
-                double fadeOut = last ? 0.0 : i * -step + 1.0;
-                out[keep + i] = acc[keep + i] * fadeOut + next[i] * fadeIn;
-            }
-            for (int i = n; i < next.length; i++) out[keep + i] = next[i];
-            acc = out;
+        Stream stream = new Stream(seconds, sampleRate);
+        List<float[]> parts = new java.util.ArrayList<>(waves.size() + 1);
+        for (float[] w : waves) parts.add(stream.add(w));
+        parts.add(stream.finish());
+        int total = 0;
+        for (float[] p : parts) total += p.length;
+        float[] r = new float[total];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, r, at, p.length);
+            at += p.length;
         }
-        float[] r = new float[acc.length];
-        for (int i = 0; i < r.length; i++) r[i] = (float) acc[i];
         return r;
     }
 
     /**
-     * {@link #join} for waves that arrive one at a time (streaming): {@link #add} returns the joined samples
-     * that no later wave can fade into any more, {@link #finish} the rest. Together they equal join's result
-     * bit for bit: the held-back tail stays in float64 until it is final and is rounded once, as join does.
+     * The join, for waves that arrive one at a time (streaming): {@link #add} returns the joined samples
+     * that no later wave can fade into any more, {@link #finish} the rest ({@link #join} is this stream fed
+     * every wave at once). The held-back tail stays in float64 until it is final and is rounded once.
      */
     public static final class Stream {
         private final int fade;
@@ -54,7 +45,7 @@ public final class CrossFade {
             int keep = tail.length - n;
             double[] seq = new double[keep + next.length];
             System.arraycopy(tail, 0, seq, 0, keep);
-            // the same float64 operations as join, so the overlap rounds to the same floats
+            // np.linspace(a, b, n): i·step + a with step = (b-a)/(n-1), the last value exactly b (n > 1)
             double step = n > 1 ? 1.0 / (n - 1) : 0;
             for (int i = 0; i < n; i++) {
                 boolean last = n > 1 && i == n - 1;
@@ -78,11 +69,5 @@ public final class CrossFade {
             tail = new double[0];
             return out;
         }
-    }
-
-    private static double[] toDouble(float[] x) {
-        double[] d = new double[x.length];
-        for (int i = 0; i < x.length; i++) d[i] = x[i];
-        return d;
     }
 }
