@@ -18,6 +18,7 @@ import f5j.weights.Checkpoints;
 import f5j.weights.RawTensor;
 import f5j.weights.Weights;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -40,8 +41,7 @@ final class BenchCommand implements Callable<Integer> {
     Path model;
     @Option(names = "--frames", defaultValue = "1000", description = "mel frames (default ${DEFAULT-VALUE})")
     int frames;
-    @Option(names = "--backend", defaultValue = "cpu", description = "cpu (SIMD, all cores) or reference (plain kernels, one thread)")
-    String backend;
+    @Mixin BackendOption backend;
     @Option(names = "--repeat", defaultValue = "3", description = "timed runs after one warm-up; the median is reported (default ${DEFAULT-VALUE})")
     int repeat;
     @Option(names = "--seed", defaultValue = "0") long seed;
@@ -62,7 +62,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         if (frames < 8) throw new F5jException("--frames " + frames + ": need at least 8");
         if (repeat < 1) throw new F5jException("--repeat " + repeat + ": need at least 1");
-        Backend be = Backends.byName(backend);
+        Backend be = backend.backend();
         ModelConfig mc;
         Map<String, RawTensor> sd;
         String label;

@@ -10,6 +10,7 @@ import f5j.vocoder.Vocos;
 import f5j.weights.RawTensor;
 import f5j.weights.SafeTensors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -34,11 +35,11 @@ final class VocodeCommand implements Callable<Integer> {
             description = "which tensor of a mel .safetensors file holding several (e.g. out/features)")
     String tensorName;
     @Option(names = "--float", description = "write 32-bit float samples instead of 16-bit PCM") boolean asFloat;
-    @Option(names = "--backend", defaultValue = "cpu", description = "cpu, tornado (TornadoVM; build with -Ptornadovm) or cpu-plan (the device plan path on the CPU)") String backend;
+    @Mixin BackendOption backend;
 
     @Override
     public Integer call() {
-        Vocos vocos = Vocos.load(vocoder, Backends.byName(backend));
+        Vocos vocos = Vocos.load(vocoder, backend.backend());
         int rate = vocos.sampleRate(), nMels = vocos.config().inputChannels();
         Tensor mel;
         String name = in.getFileName().toString().toLowerCase(Locale.ROOT);
