@@ -50,7 +50,8 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = {"-w", "--output-file"}, paramLabel = "NAME", description = "output file name (default: infer_cli_YYYYmmdd_HHMMSS.wav)") String outputFile;
     @Option(names = "--save-chunk", description = "also write each voice segment to OUTPUT_DIR/<output stem>_chunks/<i>_<text>.wav") boolean saveChunk;
     @Option(names = "--no-legacy-text", description = "keep Unicode in --save-chunk file names (default: ASCII)") boolean noLegacyText;
-    @Option(names = "--remove-silence", description = "remove long silences from the output (upstream's pydub-based removal)") boolean removeSilence;
+    @Option(names = "--remove-silence", negatable = true, description = "remove silences of 1 s or more (under -50 dBFS) from the "
+            + "output, as upstream's pydub-based removal; --no-remove-silence overrides a config's remove_silence = true") Boolean removeSilence;
     @Mixin SamplingOptions sampling;
     @Mixin SeedOption seed;
     @Mixin BackendOption backend;
@@ -123,7 +124,7 @@ final class SynthCommand implements Callable<Integer> {
             Outputs.requireWritableDir("--save-chunk", chunkDir, chunkDir);
             if (legacy) System.err.println("note: --save-chunk file names are ASCII transliterations; --no-legacy-text keeps Unicode");
         }
-        boolean rs = removeSilence || c != null && c.flag("remove_silence");
+        boolean rs = removeSilence != null ? removeSilence : c != null && c.flag("remove_silence");
         long sd = seed.seed != null ? seed.seed : c != null && c.seed() != null ? c.seed()
                 : ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE);
         return new SynthRun.Job(ms, voc, voices, t, sd, settings, backend.backend(), o, rs, chunkDir, legacy);

@@ -144,6 +144,10 @@ final class SynthRun {
         if (job.removeSilence()) {
             double before = (double) wave.length / rate;
             wave = SilenceRemoval.apply(wave, rate);
+            if (wave.length == 0) {
+                throw new F5jException("--remove-silence: the generated audio is silent throughout (nothing above -50 dBFS), "
+                        + "so nothing would be left; run without it");
+            }
             log.printf(Locale.ROOT, "removed silences: %.2f s -> %.2f s%n", before, (double) wave.length / rate);
         }
         Outcome o = new Outcome(wave, rate, done);
