@@ -172,16 +172,20 @@ final class SynthRun {
         return out;
     }
 
-    /** WAV to the file (atomically) or to stdout. */
+    /** 16-bit WAV to the file (atomically) or to stdout. */
     static void writeAudio(Path out, float[] wave, int rate) {
+        writeAudio(out, new f5j.audio.Audio(new float[][] {wave}, rate), WavFile.Format.PCM_16);
+    }
+
+    static void writeAudio(Path out, f5j.audio.Audio audio, WavFile.Format format) {
         if (!Outputs.isStdout(out)) {
-            WavFile.write(out, wave, rate);
+            WavFile.write(out, audio, format);
             return;
         }
         Path tmp = null;
         try {
             tmp = Files.createTempFile("f5j-", ".wav");
-            WavFile.write(tmp, wave, rate);
+            WavFile.write(tmp, audio, format);
             OutputStream so = System.out;
             Files.copy(tmp, so);
             so.flush();

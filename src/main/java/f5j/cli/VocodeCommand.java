@@ -29,7 +29,7 @@ final class VocodeCommand implements Callable<Integer> {
     Path vocoder;
     @Option(names = "--in", required = true, paramLabel = "FILE", description = "input .wav or mel .safetensors")
     Path in;
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "output .wav (16-bit PCM)")
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "output .wav (16-bit PCM), or - for WAV on stdout")
     Path out;
     @Option(names = "--tensor", paramLabel = "NAME",
             description = "which tensor of a mel .safetensors file holding several (e.g. out/features)")
@@ -39,6 +39,11 @@ final class VocodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Outputs.requireAudioExtension("--out", out);
+        Outputs.requireNotAnInput("--out", out, in, vocoder.resolve("pytorch_model.bin"), vocoder.resolve("config.yaml"));
+        Outputs.requireWritable("--out", out);
+        // the results are the lines below, on stdout, unless stdout carries the audio itself
+        java.io.PrintStream report = Outputs.isStdout(out) ? System.err : System.out;
         Vocos vocos = Vocos.load(vocoder, backend.backend());
         int rate = vocos.sampleRate(), nMels = vocos.config().inputChannels();
         Tensor mel;
@@ -54,7 +59,7 @@ final class VocodeCommand implements Callable<Integer> {
                 throw new F5jException(in + ": too short to vocode (" + wav.length + " samples at " + rate
                         + " Hz, need at least " + minSamples + ")");
             }
-            System.out.printf(Locale.ROOT, "%s: %.2f s, %d Hz, %d channel(s)%s%s%n", in, a.frames() / (double) a.sampleRate(),
+            report.printf(Locale.ROOT, "%s: %.2f s, %d Hz, %d channel(s)%s%s%n", in, a.frames() / (double) a.sampleRate(),
                     a.sampleRate(), a.channelCount(), a.channelCount() > 1 ? ", mixed to mono" : "",
                     a.sampleRate() != rate ? ", resampled to " + rate + " Hz" : "");
             mel = vocos.features(new Tensor(wav, 1, wav.length));
@@ -63,8 +68,8 @@ final class VocodeCommand implements Callable<Integer> {
         float[] samples = audio.data;
         int clipped = 0;
         for (float v : samples) if (Math.abs(v) > 1f) clipped++;
-        WavFile.write(out, new Audio(new float[][] {samples}, rate), asFloat ? WavFile.Format.FLOAT_32 : WavFile.Format.PCM_16);
-        System.out.printf(Locale.ROOT, "%d mel frames -> %s: %.2f s at %d Hz, %s%s%n", mel.dim(2), out,
+        SynthRun.writeAudio(out, new Audio(new float[][] {samples}, rate), asFloat ? WavFile.Format.FLOAT_32 : WavFile.Format.PCM_16);
+        report.printf(Locale.ROOT, "%d mel frames -> %s: %.2f s at %d Hz, %s%s%n", mel.dim(2), out,
                 samples.length / (double) rate, rate, asFloat ? "32-bit float" : "16-bit PCM",
                 clipped > 0 && !asFloat ? " (" + clipped + " samples beyond [-1, 1] clipped)" : "");
         return 0;
