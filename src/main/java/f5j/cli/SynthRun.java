@@ -108,7 +108,7 @@ final class SynthRun {
         StepClock clock = new StepClock();
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("synth").setInitialMax((long) totalChunks * job.settings().nfe())
                 .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(log))
-                .setEtaFunction(clock::eta).setUpdateIntervalMillis(200).build()) {
+                .setEtaFunction(st -> clock.eta(st.getCurrent(), st.getMax())).setUpdateIntervalMillis(200).build()) {
             int base = 0;
             for (Segment s : plan) {
                 int first = base;
@@ -241,10 +241,10 @@ final class SynthRun {
 
         synchronized boolean warmingUp() { return steps < 2; }
 
-        synchronized Optional<Duration> eta(me.tongfei.progressbar.ProgressState s) {
+        synchronized Optional<Duration> eta(long current, long max) {
             if (steps < 2) return Optional.empty();
             double perStep = (System.nanoTime() - firstDoneNanos) / (double) (steps - 1);
-            return Optional.of(Duration.ofNanos((long) (perStep * Math.max(0, s.getMax() - s.getCurrent()))));
+            return Optional.of(Duration.ofNanos((long) (perStep * Math.max(0, max - current))));
         }
     }
 }

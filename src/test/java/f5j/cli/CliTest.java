@@ -227,4 +227,40 @@ class CliTest {
             }
         }
     }
+
+    /** The verify table prints small differences in their own scale, and only an exact match as 0. */
+    @Test
+    void verifyTableNeverRoundsADifferenceToZero() {
+        var report = new f5j.golden.GoldenReport();
+        report.add(new f5j.golden.Check("tiny", "[3]", 1.19e-7, 2.5e-9, 1e-4, f5j.golden.Check.Status.PASS, ""));
+        report.add(new f5j.golden.Check("exact", "[3]", 0, 0, 0, f5j.golden.Check.Status.PASS, ""));
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        report.print(new PrintStream(b, true, StandardCharsets.UTF_8), false);
+        String table = b.toString(StandardCharsets.UTF_8);
+        assertThat(table).contains("1.19e-07").contains("2.50e-09").doesNotContainPattern("(?<![\\d.])0\\.00(?!\\d)");
+        assertThat(table.lines().filter(l -> l.startsWith("exact")).findFirst().orElseThrow()).matches("exact\\s+\\[3\\]\\s+0\\s+0\\s+0\\s+PASS");
+    }
+
+    /** Warnings come after the progress bar is done, each on its own line, never on the bar's line. */
+    @Test
+    void warningsNeverShareTheProgressBarsLine() {
+        Run r = run(synth("-t", "Bom dia, xadrez.", "--nfe", "2", "--seed", "1", "--out", tmp.resolve("w.wav").toString()));
+        assertThat(r.rc()).as(r.err()).isZero();
+        List<String> lines = r.err().lines().filter(l -> l.contains("warning:")).toList();
+        assertThat(lines).isNotEmpty().allSatisfy(l -> assertThat(l).startsWith("warning:").doesNotContain("synth ").doesNotContain("\r"));
+    }
+
+    /** The ETA is measured from the end of the first step (the JIT's warm-up) and is unknown until a second one. */
+    @Test
+    void etaIgnoresTheFirstStep() {
+        var clock = new SynthRun.StepClock();
+        assertThat(clock.warmingUp()).isTrue();
+        clock.step();
+        assertThat(clock.warmingUp()).isTrue();
+        assertThat(clock.eta(1, 10)).isEmpty();
+        clock.step();
+        assertThat(clock.warmingUp()).isFalse();
+        assertThat(clock.eta(2, 10)).isPresent();
+        assertThat(clock.eta(10, 10)).hasValue(java.time.Duration.ZERO);
+    }
 }
