@@ -20,7 +20,11 @@ final class Outputs {
     static boolean isStdout(Path p) { return p != null && p.toString().equals("-"); }
 
     /** The audio formats f5j writes, by extension. */
-    static final List<String> AUDIO_EXTENSIONS = List.of(".wav");
+    static final List<String> AUDIO_EXTENSIONS = List.of(".wav", ".flac");
+
+    static boolean isFlac(Path p) {
+        return !isStdout(p) && p.getFileName() != null && p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".flac");
+    }
 
     static void requireAudioExtension(String option, Path out) {
         if (isStdout(out)) return;

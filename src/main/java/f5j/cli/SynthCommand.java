@@ -44,7 +44,7 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = {"-s", "--ref-text"}, paramLabel = "T", description = "the words spoken in the reference") String refText;
     @Option(names = {"-t", "--text", "--gen-text"}, paramLabel = "T", description = "text to speak; [NAME] switches to voice NAME of the config") String text;
     @Option(names = {"-f", "--text-file", "--gen-file"}, paramLabel = "F", description = "UTF-8 file with the text to speak (wins over --text, as upstream)") Path textFile;
-    @Option(names = "--out", paramLabel = "FILE", description = "output .wav (24 kHz, 16-bit), or - for WAV on stdout; "
+    @Option(names = "--out", paramLabel = "FILE", description = "output .wav or .flac (24 kHz, 16-bit), or - for WAV on stdout; "
             + "default: OUTPUT_DIR/OUTPUT_FILE") Path out;
     @Option(names = {"-o", "--output-dir"}, paramLabel = "DIR", description = "output folder (default: tests, as upstream)") Path outputDir;
     @Option(names = {"-w", "--output-file"}, paramLabel = "NAME", description = "output file name (default: infer_cli_YYYYmmdd_HHMMSS.wav)") String outputFile;

@@ -178,6 +178,11 @@ final class SynthRun {
     }
 
     static void writeAudio(Path out, f5j.audio.Audio audio, WavFile.Format format) {
+        if (Outputs.isFlac(out)) {
+            if (format != WavFile.Format.PCM_16) throw new F5jException("--out " + out + ": FLAC output is 16-bit; write float samples to a .wav");
+            f5j.audio.FlacWriter.write(out, audio);
+            return;
+        }
         if (!Outputs.isStdout(out)) {
             WavFile.write(out, audio, format);
             return;
@@ -202,7 +207,7 @@ final class SynthRun {
     private static void saveChunks(Job job, List<Segment> segs, int rate, PrintStream log) {
         for (int i = 0; i < segs.size(); i++) {
             Path p = job.chunkDir().resolve(chunkFileName(i, segs.get(i).text(), job.legacyText()));
-            WavFile.write(p, segs.get(i).wave(), rate);
+            writeAudio(p, segs.get(i).wave(), rate);
             log.println("saved chunk " + p);
         }
     }

@@ -29,7 +29,7 @@ final class VocodeCommand implements Callable<Integer> {
     Path vocoder;
     @Option(names = "--in", required = true, paramLabel = "FILE", description = "input .wav or mel .safetensors")
     Path in;
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "output .wav (16-bit PCM), or - for WAV on stdout")
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "output .wav or .flac (16-bit PCM), or - for WAV on stdout")
     Path out;
     @Option(names = "--tensor", paramLabel = "NAME",
             description = "which tensor of a mel .safetensors file holding several (e.g. out/features)")

@@ -263,4 +263,16 @@ class CliTest {
         assertThat(clock.eta(2, 10)).isPresent();
         assertThat(clock.eta(10, 10)).hasValue(java.time.Duration.ZERO);
     }
+
+    /** --out x.flac: the same 16-bit samples as the WAV, losslessly. */
+    @Test
+    void flacOutput() {
+        Path wav = tmp.resolve("o.wav"), flac = tmp.resolve("o.flac");
+        assertThat(run(synth("-t", "Bom dia.", "--nfe", "1", "--seed", "4", "--out", wav.toString())).rc()).isZero();
+        Run r = run(synth("-t", "Bom dia.", "--nfe", "1", "--seed", "4", "--out", flac.toString()));
+        assertThat(r.rc()).as(r.err()).isZero();
+        var f = f5j.audio.AudioFiles.readPcm(flac);
+        assertThat(f.frameRate()).isEqualTo(24000);
+        assertThat(f.samples()).isEqualTo(f5j.audio.PcmSegment.readWav(wav).samples());
+    }
 }
