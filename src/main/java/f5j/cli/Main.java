@@ -30,7 +30,18 @@ public final class Main implements Callable<Integer> {
         return 2;
     }
 
-    public static void main(String[] args) { System.exit(execute(args)); }
+    public static void main(String[] args) {
+        // ./f5j hands the real stderr over as a path (its own stderr holds the JVM's start-up warning): append, never truncate
+        String err = System.getProperty("f5j.stderr");
+        if (err != null) {
+            try {
+                System.setErr(new java.io.PrintStream(new java.io.FileOutputStream(err, true), true, System.err.charset()));
+            } catch (java.io.IOException e) {
+                System.err.println("f5j: cannot open " + err + " for diagnostics (" + e.getMessage() + ")");
+            }
+        }
+        System.exit(execute(args));
+    }
 
     /** Runs the CLI and returns its exit status: 0 ok, 1 a check failed, 2 a user error. */
     public static int execute(String... args) {
