@@ -44,6 +44,8 @@ final class GoldenCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             List<Path> files = expand(paths);
+            // nothing verified is not a pass: a CI job pointed at the wrong folder must fail
+            if (files.isEmpty()) throw new F5jException(paths + ": no golden files (.safetensors, .pt, .bin) to verify");
             VerifyOptions opts = new VerifyOptions(backend.backend(), model, vocoder, rtol, atol);
             GoldenReport report = Verifier.verify(files, opts);
             report.print(System.out, failuresOnly);

@@ -275,4 +275,12 @@ class CliTest {
         assertThat(f.frameRate()).isEqualTo(24000);
         assertThat(f.samples()).isEqualTo(f5j.audio.PcmSegment.readWav(wav).samples());
     }
+
+    @Test
+    void verifyingNothingFails() throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Run r = run("golden", "verify", empty.toString());
+        assertThat(r.rc()).isEqualTo(2);
+        assertThat(r.err()).contains("no golden files");
+    }
 }
