@@ -42,7 +42,7 @@ record ModelSource(Path folder, Path checkpoint, Path modelCfg, String preset, P
         if (modelCfg != null && preset != null) throw new F5jException("give --model-cfg or --preset, not both");
         String presetName = preset;
         if (ckpt != null && model != null) {
-            if (!Files.exists(model) && Files.isRegularFile(Presets.home().resolve(model + ".yaml")) && presetName == null) {
+            if (!Files.exists(model) && Files.isRegularFile(Presets.home().resolve("conf").resolve(model + ".yaml")) && presetName == null) {
                 presetName = model.toString(); // upstream: -m F5TTS_v1_Base -p model.pt
             } else {
                 throw new F5jException("--model " + model + " with --ckpt-file " + ckpt + ": give one checkpoint "

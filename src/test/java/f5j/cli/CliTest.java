@@ -283,4 +283,18 @@ class CliTest {
         assertThat(r.rc()).isEqualTo(2);
         assertThat(r.err()).contains("no golden files");
     }
+
+    /** Upstream's -m NAME -p CKPT: the name is the architecture preset; without -p f5j says it downloads nothing. */
+    @Test
+    void modelNameWithCheckpointIsAPreset() {
+        String[] a = synth("-t", "Bom dia.", "-p", Goldens.file("f5tts-tiny-v1/pruned_ema.pt").toString(),
+                "--out", tmp.resolve("p.wav").toString());
+        a[2] = "F5TTS_v1_Base";
+        Run r = run(a);
+        assertThat(r.rc()).isEqualTo(2);
+        assertThat(r.err()).contains("does not fit preset F5TTS_v1_Base");
+        String[] b = synth("-t", "Bom dia.", "--out", tmp.resolve("p.wav").toString());
+        b[2] = "F5TTS_v1_Base";
+        assertThat(run(b).err()).contains("f5j does not download checkpoints");
+    }
 }
