@@ -31,16 +31,33 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        // ./f5j hands the real stderr over as a path (its own stderr holds the JVM's start-up warning): append, never truncate
-        String err = System.getProperty("f5j.stderr");
-        if (err != null) {
-            try {
-                System.setErr(new java.io.PrintStream(new java.io.FileOutputStream(err, true), true, System.err.charset()));
-            } catch (java.io.IOException e) {
-                System.err.println("f5j: cannot open " + err + " for diagnostics (" + e.getMessage() + ")");
-            }
-        }
+        adoptStderr();
         System.exit(execute(args));
+    }
+
+    /**
+     * ./f5j starts the JVM with its stderr in a file (the JVM prints its incubator-module warning there before
+     * main) and the real stderr on fd {@code f5j.stderr-fd}. Make that fd 2 again (dup2, so the caller's file
+     * offset stays shared with stdout as in {@code >log 2>&1}), then pass on what the JVM said at start-up,
+     * that one warning left out.
+     */
+    private static void adoptStderr() {
+        String fd = System.getProperty("f5j.stderr-fd"), boot = System.getProperty("f5j.jvm-err");
+        if (fd == null || boot == null) return;
+        try {
+            var linker = java.lang.foreign.Linker.nativeLinker();
+            var dup2 = linker.downcallHandle(linker.defaultLookup().find("dup2").orElseThrow(),
+                    java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_INT,
+                            java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.JAVA_INT));
+            if ((int) dup2.invokeExact(Integer.parseInt(fd), 2) != 2) return; // the launcher prints the file instead
+            java.nio.file.Path f = java.nio.file.Path.of(boot);
+            for (String line : java.nio.file.Files.readAllLines(f)) {
+                if (!line.startsWith("WARNING: Using incubator modules")) System.err.println(line);
+            }
+            java.nio.file.Files.write(f, new byte[0]);
+        } catch (Throwable e) {
+            // stay as started: the launcher passes the file on at exit
+        }
     }
 
     /** Runs the CLI and returns its exit status: 0 ok, 1 a check failed, 2 a user error. */
