@@ -57,6 +57,22 @@ public final class AudioFiles {
         }
     }
 
+    /**
+     * Audio as {@code torchaudio.load} gives it: a WAV through {@link WavFile#read} (float WAVs as stored), the
+     * compressed formats as their decoded integer samples over full scale.
+     */
+    public static Audio read(Path file) {
+        byte[] head = new byte[4];
+        try (var in = java.nio.file.Files.newInputStream(file)) {
+            int n = in.readNBytes(head, 0, 4);
+            if (n < 4 || kind(head) == Kind.WAV) return WavFile.read(file);
+        } catch (IOException e) {
+            return WavFile.read(file); // it names the file and the problem
+        }
+        PcmSegment p = readPcm(file);
+        return new Audio(p.toFloatChannels(), p.frameRate());
+    }
+
     static Kind kind(byte[] b) {
         if (starts(b, "RIFF")) return Kind.WAV;
         if (starts(b, "fLaC")) return Kind.FLAC;

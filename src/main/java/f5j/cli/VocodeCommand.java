@@ -20,14 +20,14 @@ import java.util.concurrent.Callable;
 @Command(name = "vocode", mixinStandardHelpOptions = true,
         description = {"Turn a mel spectrogram into audio with Vocos, or copy-synthesize a WAV "
                 + "(WAV -> Vocos features -> Vocos -> WAV).",
-                "A WAV input is mixed to mono and resampled to the vocoder's rate first. A mel input is a "
+                "An audio input is mixed to mono and resampled to the vocoder's rate first. A mel input is a "
                         + "safetensors file holding one tensor of shape 1 x n_mels x frames or n_mels x frames "
                         + "(frames x n_mels layouts are transposed)."})
 final class VocodeCommand implements Callable<Integer> {
     @Option(names = "--vocoder", required = true, paramLabel = "DIR",
             description = "Vocos folder: config.yaml + pytorch_model.bin (e.g. charactr/vocos-mel-24khz)")
     Path vocoder;
-    @Option(names = "--in", required = true, paramLabel = "FILE", description = "input .wav or mel .safetensors")
+    @Option(names = "--in", required = true, paramLabel = "FILE", description = "input audio (.wav, .flac, .mp3, .ogg) or a mel .safetensors")
     Path in;
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "output .wav or .flac (16-bit PCM), or - for WAV on stdout")
     Path out;
@@ -51,7 +51,7 @@ final class VocodeCommand implements Callable<Integer> {
         if (name.endsWith(".safetensors")) {
             mel = readMel(nMels);
         } else {
-            Audio a = WavFile.read(in);
+            Audio a = f5j.audio.AudioFiles.read(in); // WAV, FLAC, MP3 or Ogg Vorbis
             float[] mono = a.mono();
             float[] wav = Resampler.resample(mono, a.sampleRate(), rate);
             int minSamples = vocos.config().nFft() / 2 + 1;

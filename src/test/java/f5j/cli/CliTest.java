@@ -297,4 +297,17 @@ class CliTest {
         b[2] = "F5TTS_v1_Base";
         assertThat(run(b).err()).contains("f5j does not download checkpoints");
     }
+
+    /** vocode copy-synthesizes a FLAC as it does the WAV it was made from. */
+    @Test
+    void vocodeReadsCompressedAudio() throws Exception {
+        Path fromWav = tmp.resolve("w.wav"), fromFlac = tmp.resolve("f.wav");
+        String voc = Goldens.file("vocos-tiny").toString();
+        assertThat(run("vocode", "--vocoder", voc, "--in", Goldens.file("audio/ref_44k1_stereo.wav").toString(),
+                "--out", fromWav.toString()).rc()).isZero();
+        Run r = run("vocode", "--vocoder", voc, "--in", "src/test/resources/audio-formats/ref_44k1_stereo.flac",
+                "--out", fromFlac.toString());
+        assertThat(r.rc()).as(r.err()).isZero();
+        assertThat(Files.readAllBytes(fromFlac)).isEqualTo(Files.readAllBytes(fromWav));
+    }
 }
