@@ -65,15 +65,9 @@ public final class MelSpectrogram {
     /**
      * Vocos' {@code MelSpectrogramFeatures(sample_rate, n_fft, hop_length, n_mels, padding)}: win = n_fft,
      * HTK mel, magnitude; {@code padding} "center" centres the frames, "same" reflect-pads
-     * {@code (n_fft - hop) / 2} each side without centring; then {@code log(clip(x, 1e-7))}.
-     */
-    public static MelSpectrogram vocosFeatures(int sampleRate, int nFft, int hop, int nMels, String padding) {
-        return vocosFeatures(sampleRate, nFft, hop, nMels, padding, null, null);
-    }
-
-    /**
-     * As {@link #vocosFeatures(int, int, int, int, String)} with the window ({@code nFft}) and mel basis
-     * ({@code (nFft/2+1) x nMels}, row-major) stored in a Vocos checkpoint; null ones are computed.
+     * {@code (n_fft - hop) / 2} each side without centring; then {@code log(clip(x, 1e-7))}. The window
+     * ({@code nFft}) and mel basis ({@code (nFft/2+1) x nMels}, row-major) are those stored in a Vocos
+     * checkpoint; null ones are computed.
      */
     public static MelSpectrogram vocosFeatures(int sampleRate, int nFft, int hop, int nMels, String padding,
                                                float[] window, float[] fb) {

@@ -1,5 +1,6 @@
 package f5j.audio;
 
+import f5j.numerics.SleefF;
 import org.jtransforms.fft.DoubleFFT_1D;
 
 /**
@@ -17,7 +18,7 @@ public final class Stft {
     /**
      * {@code torch.hann_window(length)} (periodic) as torch's CPU kernels compute it in float32:
      * {@code 0.5 - 0.5 cos(n * (2 pi / length))} over {@code length + 1} points, with the vectorized
-     * cosine ({@link TorchCos}) on whole blocks of 16 and a correctly rounded one on the rest.
+     * cosine ({@link SleefF#cos}) on whole blocks of 16 and a correctly rounded one on the rest.
      */
     public static float[] hannPeriodic(int length) {
         float[] w = new float[length];
@@ -29,7 +30,7 @@ public final class Stft {
         int vectorized = (length + 1) - (length + 1) % 16;
         for (int n = 0; n < length; n++) {
             float a = n * step;
-            float c = n < vectorized ? TorchCos.cos(a) : (float) Math.cos(a);
+            float c = n < vectorized ? SleefF.cos(a) : (float) Math.cos(a);
             w[n] = c * -0.5f + 0.5f;
         }
         return w;

@@ -12,6 +12,8 @@ import f5j.audit.AuditReport.LayerDiff;
 import f5j.audit.AuditReport.TensorDrift;
 import f5j.audit.AuditReport.TokenRow;
 import f5j.compute.Backend;
+import f5j.compute.Precision;
+import f5j.compute.PrecisionBackend;
 import f5j.config.DitArch;
 import f5j.config.MelSpecConfig;
 import f5j.config.ModelConfig;
@@ -369,7 +371,7 @@ public final class Audit {
 
     private AuditReport.WeightsStage weightsStage(Map<String, RawTensor> ema, Map<String, RawTensor> online, boolean hasOnline,
                                                   StateDict emaL, DitArch arch) {
-        List<String> expected = DitKeys.expected(arch);
+        List<String> expected = f5j.weights.DitShapes.names(arch);
         List<String> missing = expected.stream().filter(k -> !ema.containsKey(k)).toList();
         Set<String> exp = new LinkedHashSet<>(expected);
         List<String> extra = ema.keySet().stream().filter(k -> !exp.contains(k) && k.startsWith("transformer.")).toList();

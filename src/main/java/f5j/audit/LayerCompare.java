@@ -2,6 +2,7 @@ package f5j.audit;
 
 import f5j.audit.AuditReport.LayerDiff;
 import f5j.audit.AuditReport.LayerPrecision;
+import f5j.compute.Precision;
 import f5j.tensor.Tensor;
 
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package f5j.bench;
 
 import f5j.audio.MelSpectrogram;
 import f5j.compute.Backend;
+import f5j.compute.OpProfile;
 import f5j.compute.Parallel;
 import f5j.config.DitArch;
 import f5j.config.MelSpecConfig;

@@ -3,7 +3,7 @@ package f5j.cli;
 import f5j.audit.Audit;
 import f5j.audit.AuditReport;
 import f5j.audit.DumpCompare;
-import f5j.audit.Precision;
+import f5j.compute.Precision;
 import f5j.audit.ReportWriter;
 import f5j.config.DitArch;
 import f5j.config.ModelConfig;

@@ -2,7 +2,7 @@ package f5j.cli;
 
 import com.google.gson.GsonBuilder;
 import f5j.bench.Bench;
-import f5j.bench.OpProfile;
+import f5j.compute.OpProfile;
 import f5j.bench.RandomWeights;
 import f5j.compute.Backend;
 import f5j.config.ModelConfig;

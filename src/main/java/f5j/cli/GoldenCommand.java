@@ -93,7 +93,7 @@ final class GoldenCommand implements Callable<Integer> {
             String t = text.text != null ? text.text : SynthCommand.readText(text.file);
             Outputs.requireNotAnInput("--out", out, refAudio, text.file, m.resolve("model.safetensors"), v.resolve("pytorch_model.bin"));
             Outputs.requireWritable("--out", out);
-            var r = f5j.infer.SynthRecording.record(new f5j.infer.SynthRecording.Request(m, v, refAudio, refText, t, seed.orElse(0),
+            var r = f5j.golden.SynthRecording.record(new f5j.golden.SynthRecording.Request(m, v, refAudio, refText, t, seed.orElse(0),
                     settings, taps, backend.backend()), out);
             try (GoldenFile g = GoldenFile.open(out)) {
                 long acts = g.tensors().names().stream().filter(n -> n.startsWith("act/")).count();

@@ -1,9 +1,10 @@
 package f5j.compute;
 
 /**
- * The reference backend: runs the plain {@link Kernels} on the host, one thread — the same code TornadoVM
- * compiles, so it keeps that path testable. {@link SimdBackend} (the default "cpu") extends it and
- * overrides the hot operations; operations added here are inherited there.
+ * The reference backend: runs the plain {@link Kernels} on the host, one thread. They are the arithmetic
+ * the TornadoVM twins ({@code src/tornado}, TornadoKernels) repeat on device arrays, and a default-build
+ * test keeps the two equal. {@link SimdBackend} (the default "cpu") extends it and overrides the hot
+ * operations; operations it does not override run here.
  */
 public class CpuBackend implements Backend {
     static final CpuBackend INSTANCE = new CpuBackend();
@@ -13,108 +14,45 @@ public class CpuBackend implements Backend {
     @Override public String name() { return "reference"; }
 
     @Override
-    public void linear(float[] x, int rows, int in, float[] w, float[] b, int out, float[] y) {
-        Kernels.linear(x, in, w, b, b != null, out, y, 0, rows);
+    public void execute(Op op) {
+        switch (op) {
+            case Op.Linear o -> Kernels.linear(o.x(), o.in(), o.w(), o.b(), o.b() != null, o.out(), o.y(), 0, o.rows());
+            case Op.LayerNorm o -> Kernels.layerNorm(o.x(), o.dim(), o.gamma(), o.beta(), o.gamma() != null, o.eps(), o.y(),
+                    0, o.rows());
+            case Op.RmsNorm o -> Kernels.rmsNorm(o.x(), o.dim(), o.gamma(), o.eps(), o.y(), 0, o.rows());
+            case Op.Silu o -> Kernels.silu(o.x(), o.y(), 0, o.n());
+            case Op.Mish o -> Kernels.mish(o.x(), o.y(), 0, o.n());
+            case Op.GeluErf o -> Kernels.geluErf(o.x(), o.y(), 0, o.n());
+            case Op.GeluTanh o -> Kernels.geluTanh(o.x(), o.y(), 0, o.n());
+            case Op.Add o -> Kernels.add(o.a(), o.b(), o.y(), 0, o.n());
+            case Op.Mul o -> Kernels.mul(o.a(), o.b(), o.y(), 0, o.n());
+            case Op.Conv1d o -> Kernels.conv1d(o.x(), o.len(), o.cin(), o.w(), o.b(), o.b() != null, o.cout(), o.k(),
+                    o.groups(), o.pad(), o.y(), 0, o.batch() * o.len());
+            case Op.Attention o -> Kernels.attention(o.q(), o.k(), o.v(), o.len(), o.heads(), o.dh(), o.keyMask(),
+                    o.keyMask() != null, o.out(), 0, o.batch() * o.heads() * o.len());
+            case Op.ScaleLast o -> Kernels.scaleLast(o.x(), o.dim(), o.g(), o.y(), 0, o.rows());
+            case Op.PolarSpectrum o -> Kernels.polarSpectrum(o.x(), o.bins(), o.maxMag(), o.re(), o.im(), 0, o.rows());
+            case Op.GatherRows o -> Kernels.gatherRows(o.table(), o.dim(), o.ids(), o.y(), 0, o.rows());
+            case Op.ZeroRows o -> Kernels.zeroRows(o.x(), o.dim(), o.keep(), 0, o.rows());
+            case Op.ConcatLast o -> Kernels.concatLast(o.a(), o.da(), o.b(), o.db(), o.bZero(), o.c(), o.dc(), o.y(), 0,
+                    o.rows());
+            case Op.Modulate o -> Kernels.modulate(o.x(), o.len(), o.dim(), o.emb(), o.embWidth(), o.scaleOff(),
+                    o.shiftOff(), o.y(), 0, o.batch() * o.len());
+            case Op.GatedAdd o -> Kernels.gatedAdd(o.x(), o.y(), o.len(), o.dim(), o.emb(), o.embWidth(), o.gateOff(), 0,
+                    o.batch() * o.len());
+            case Op.Grn o -> {
+                Kernels.grnScale(o.x(), o.len(), o.dim(), o.nx(), 0, o.batch());
+                Kernels.grnApply(o.x(), o.len(), o.dim(), o.nx(), o.gamma(), o.beta(), o.y(), 0, o.batch() * o.len());
+            }
+            case Op.AngleTable o -> Kernels.angleTable(o.invFreq(), o.halfLen(), o.cos(), o.sin(), 0, o.len());
+            case Op.AddCosSin o -> Kernels.addCosSin(o.x(), o.len(), o.halfLen(), o.cos(), o.sin(), o.validLen(), 0,
+                    o.batch() * o.len());
+            case Op.Rotary o -> Kernels.rotary(o.x(), o.len(), o.heads(), o.dh(), o.ropeHeads(), o.cos(), o.sin(), 0,
+                    o.batch() * o.len());
+            case Op.TimestepSinusoid o -> Kernels.timestepSinusoid(o.time(), o.scale(), o.freqs(), o.halfLen(), o.y(), 0,
+                    o.batch());
+            case Op.AddScaled o -> Kernels.addScaled(o.a(), o.b(), o.s(), o.y(), 0, o.n());
+            case Op.CfgCombine o -> Kernels.cfgCombine(o.packed(), o.halfLen(), o.cfg(), o.y(), 0, o.halfLen());
+        }
     }
-
-    @Override
-    public void layerNorm(float[] x, int rows, int dim, float[] gamma, float[] beta, float eps, float[] y) {
-        Kernels.layerNorm(x, dim, gamma, beta, gamma != null, eps, y, 0, rows);
-    }
-
-    @Override
-    public void rmsNorm(float[] x, int rows, int dim, float[] gamma, float eps, float[] y) {
-        Kernels.rmsNorm(x, dim, gamma, eps, y, 0, rows);
-    }
-
-    @Override public void silu(float[] x, int n, float[] y) { Kernels.silu(x, y, 0, n); }
-
-    @Override public void mish(float[] x, int n, float[] y) { Kernels.mish(x, y, 0, n); }
-
-    @Override public void geluErf(float[] x, int n, float[] y) { Kernels.geluErf(x, y, 0, n); }
-
-    @Override public void geluTanh(float[] x, int n, float[] y) { Kernels.geluTanh(x, y, 0, n); }
-
-    @Override public void add(float[] a, float[] b, int n, float[] y) { Kernels.add(a, b, y, 0, n); }
-
-    @Override public void mul(float[] a, float[] b, int n, float[] y) { Kernels.mul(a, b, y, 0, n); }
-
-    @Override
-    public void conv1d(float[] x, int batch, int len, int cin, float[] w, float[] b, int cout, int k, int groups,
-                       int pad, float[] y) {
-        Kernels.conv1d(x, len, cin, w, b, b != null, cout, k, groups, pad, y, 0, batch * len);
-    }
-
-    @Override
-    public void attention(float[] q, float[] k, float[] v, int batch, int len, int heads, int dh, float[] keyMask,
-                          float[] out) {
-        Kernels.attention(q, k, v, len, heads, dh, keyMask, keyMask != null, out, 0, batch * heads * len);
-    }
-
-    // ---- audio/Vocos ----
-
-    @Override
-    public void scaleLast(float[] x, int rows, int dim, float[] g, float[] y) {
-        Kernels.scaleLast(x, dim, g, y, 0, rows);
-    }
-
-    @Override
-    public void polarSpectrum(float[] x, int rows, int bins, float maxMag, float[] re, float[] im) {
-        Kernels.polarSpectrum(x, bins, maxMag, re, im, 0, rows);
-    }
-
-    // ---- DiT ----
-
-    @Override
-    public void gatherRows(float[] table, int dim, int[] ids, int rows, float[] y) {
-        Kernels.gatherRows(table, dim, ids, y, 0, rows);
-    }
-
-    @Override public void zeroRows(float[] x, int rows, int dim, float[] keep) { Kernels.zeroRows(x, dim, keep, 0, rows); }
-
-    @Override
-    public void concatLast(float[] a, int da, float[] b, int db, boolean bZero, float[] c, int dc, int rows, float[] y) {
-        Kernels.concatLast(a, da, b, db, bZero, c, dc, y, 0, rows);
-    }
-
-    @Override
-    public void modulate(float[] x, int batch, int len, int dim, float[] emb, int embWidth, int scaleOff, int shiftOff,
-                         float[] y) {
-        Kernels.modulate(x, len, dim, emb, embWidth, scaleOff, shiftOff, y, 0, batch * len);
-    }
-
-    @Override
-    public void gatedAdd(float[] x, float[] y, int batch, int len, int dim, float[] emb, int embWidth, int gateOff) {
-        Kernels.gatedAdd(x, y, len, dim, emb, embWidth, gateOff, 0, batch * len);
-    }
-
-    @Override
-    public void grn(float[] x, int batch, int len, int dim, float[] gamma, float[] beta, float[] nx, float[] y) {
-        Kernels.grnScale(x, len, dim, nx, 0, batch);
-        Kernels.grnApply(x, len, dim, nx, gamma, beta, y, 0, batch * len);
-    }
-
-    @Override
-    public void angleTable(float[] invFreq, int half, int len, float[] cos, float[] sin) {
-        Kernels.angleTable(invFreq, half, cos, sin, 0, len);
-    }
-
-    @Override
-    public void addCosSin(float[] x, int batch, int len, int half, float[] cos, float[] sin, int[] validLen) {
-        Kernels.addCosSin(x, len, half, cos, sin, validLen, 0, batch * len);
-    }
-
-    @Override
-    public void rotary(float[] x, int batch, int len, int heads, int dh, int ropeHeads, float[] cos, float[] sin) {
-        Kernels.rotary(x, len, heads, dh, ropeHeads, cos, sin, 0, batch * len);
-    }
-
-    @Override
-    public void timestepSinusoid(float[] time, int batch, float scale, float[] freqs, int half, float[] y) {
-        Kernels.timestepSinusoid(time, scale, freqs, half, y, 0, batch);
-    }
-
-    @Override public void addScaled(float[] a, float[] b, float s, int n, float[] y) { Kernels.addScaled(a, b, s, y, 0, n); }
-
-    @Override public void cfgCombine(float[] packed, int half, float cfg, float[] y) { Kernels.cfgCombine(packed, half, cfg, y, 0, half); }
 }

@@ -7,7 +7,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks a class whose static methods are device kernels: they must stay inside the subset TornadoVM can
+ * Marks a class whose static methods are device kernels or their host twins: they must stay inside the subset TornadoVM can
  * compile (primitive arrays and scalars only; no allocation, exceptions, object fields, virtual calls or
  * recursion; only the java.lang.Math functions its backends lower). KernelOffloadabilityTest reads the
  * compiled bytecode of every class carrying this annotation and enforces it. Host-only helpers (Vector

@@ -1,9 +1,13 @@
 package f5j.compute;
 
+import f5j.numerics.Erf;
+
 /**
- * The arithmetic of every layer, as static methods over flat primitive arrays. They obey the TornadoVM
- * kernel subset: no allocation, no objects, no exceptions, only primitive arrays and java.lang.Math, so
- * the same code can be compiled for a GPU. Each kernel covers an index range [from, to) of its
+ * The arithmetic of every layer, as static methods over flat primitive arrays, run by the reference
+ * backend. TornadoVM compiles their twins (f5j.compute.tornado.TornadoKernels in src/tornado: the same
+ * arithmetic on its device arrays), which a default-build test keeps bit-equal to these. They obey the
+ * TornadoVM kernel subset too (no allocation, no objects, no exceptions, only primitive arrays and
+ * java.lang.Math), so each twin is the same loop. Each kernel covers an index range [from, to) of its
  * outermost parallel loop, so a caller can split the work across threads.
  */
 @Kernel
@@ -76,7 +80,7 @@ public final class Kernels {
     public static void geluErf(float[] x, float[] y, int from, int to) {
         for (int i = from; i < to; i++) {
             float v = x[i];
-            y[i] = (float) (0.5 * v * (1.0 + erf(v * 0.7071067811865476)));
+            y[i] = (float) (0.5 * v * (1.0 + Erf.erf(v * 0.7071067811865476)));
         }
     }
 
@@ -86,40 +90,6 @@ public final class Kernels {
             float inner = 0.7978845608028654f * (v + 0.044715f * v * v * v);
             y[i] = 0.5f * v * (1f + (float) Math.tanh(inner));
         }
-    }
-
-    /** erf in double precision: W. J. Cody's rational approximations (relative error below 1e-15). */
-    public static double erf(double x) {
-        double ax = Math.abs(x);
-        if (ax < 0.5) {
-            double t = x * x;
-            double top = (((0.185777706184603153 * t + 3.16112374387056560) * t + 113.864154151050156) * t
-                    + 377.485237685302021) * t + 3209.37758913846947;
-            double bot = (((t + 23.6012909523441209) * t + 244.024637934444173) * t + 1282.61652607737228) * t
-                    + 2844.23683343917062;
-            return x * top / bot;
-        }
-        double erfc;
-        if (ax < 4.0) {
-            double top = ((((((((2.15311535474403846e-8 * ax + 0.564188496988670089) * ax + 8.88314979438837594) * ax
-                    + 66.1191906371416295) * ax + 298.635138197400131) * ax + 881.952221241769090) * ax
-                    + 1712.04761263407058) * ax + 2051.07837782607147) * ax + 1230.33935479799725);
-            double bot = ((((((((ax + 15.7449261107098347) * ax + 117.693950891312499) * ax + 537.181101862009858) * ax
-                    + 1621.38957456669019) * ax + 3290.79923573345963) * ax + 4362.61909014324716) * ax
-                    + 3439.36767414372164) * ax + 1230.33935480374942);
-            erfc = Math.exp(-ax * ax) * top / bot;
-        } else if (ax < 6.0) {
-            double z = 1.0 / (ax * ax);
-            double top = (((((0.0163153871373020978 * z + 0.305326634961232344) * z + 0.360344899949804439) * z
-                    + 0.125781726111229246) * z + 0.0160837851487422766) * z + 6.58749161529837803e-4);
-            double bot = (((((z + 2.56852019228982242) * z + 1.87295284992346725) * z + 0.527905102951428412) * z
-                    + 0.0605183413124413191) * z + 2.33520497626869185e-3);
-            erfc = Math.exp(-ax * ax) / ax * (0.5641895835477563 - z * top / bot);
-        } else {
-            erfc = 0.0;
-        }
-        double r = 1.0 - erfc;
-        return x < 0 ? -r : r;
     }
 
     public static void add(float[] a, float[] b, float[] y, int from, int to) {

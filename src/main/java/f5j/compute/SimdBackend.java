@@ -23,8 +23,11 @@ public final class SimdBackend extends CpuBackend {
 
     /** Per-group slices of grouped conv weights (PyTorch cout x cinG x k: each group's rows are contiguous). */
     private final Map<float[], float[][]> convGroups = new WeakHashMap<>();
-    /** im2col and GEMM output buffers of the grouped conv, reused (backend calls come from one thread). */
-    private final float[][] convBuffers = new float[2][0];
+    /**
+     * im2col and GEMM output buffers of the grouped conv, per calling thread: the one backend instance
+     * serves every model, and two models may run on two threads.
+     */
+    private static final ThreadLocal<float[][]> CONV_BUFFERS = ThreadLocal.withInitial(() -> new float[2][0]);
 
     private SimdBackend() {}
 
@@ -38,12 +41,66 @@ public final class SimdBackend extends CpuBackend {
         }
     }
 
-    private synchronized float[] buffer(int i, int n) {
-        if (convBuffers[i].length < n) convBuffers[i] = new float[n];
-        return convBuffers[i];
+    private static float[] convBuffer(int i, int n) {
+        float[][] b = CONV_BUFFERS.get();
+        if (b[i].length < n) b[i] = new float[n];
+        return b[i];
     }
 
     @Override public String name() { return "cpu"; }
+
+    @Override
+    public void execute(Op op) {
+        switch (op) {
+            case Op.Linear o -> linearSimd(o.x(), o.rows(), o.in(), o.w(), o.b(), o.out(), o.y());
+            case Op.LayerNorm o -> layerNormSimd(o.x(), o.rows(), o.dim(), o.gamma(), o.beta(), o.eps(), o.y());
+            case Op.RmsNorm o -> rmsNormSimd(o.x(), o.rows(), o.dim(), o.gamma(), o.eps(), o.y());
+            case Op.Silu o -> elementwise(o.n(), (f, t, k) -> SimdKernels.silu(o.x(), o.y(), f, t));
+            case Op.Mish o -> elementwise(o.n(), (f, t, k) -> SimdKernels.mish(o.x(), o.y(), f, t));
+            case Op.GeluErf o -> elementwise(o.n(), (f, t, k) -> SimdKernels.geluErf(o.x(), o.y(), f, t));
+            case Op.GeluTanh o -> elementwise(o.n(), (f, t, k) -> SimdKernels.geluTanh(o.x(), o.y(), f, t));
+            case Op.Add o -> elementwise(o.n(), (f, t, k) -> SimdKernels.add(o.a(), o.b(), o.y(), f, t));
+            case Op.Mul o -> elementwise(o.n(), (f, t, k) -> SimdKernels.mul(o.a(), o.b(), o.y(), f, t));
+            case Op.AddScaled o -> elementwise(o.n(), (f, t, k) -> Kernels.addScaled(o.a(), o.b(), o.s(), o.y(), f, t));
+            case Op.Conv1d o -> conv1dSimd(o.x(), o.batch(), o.len(), o.cin(), o.w(), o.b(), o.cout(), o.k(), o.groups(),
+                    o.pad(), o.y());
+            case Op.Attention o -> attentionSimd(o.q(), o.k(), o.v(), o.batch(), o.len(), o.heads(), o.dh(), o.keyMask(),
+                    o.out());
+            // audio/Vocos and DiT: the reference kernels, split over cores (row-wise, each O(rows x dim))
+            case Op.ScaleLast o -> Parallel.forRange(o.rows(), 1, rowsPerChunk(o.dim()), (f, t, k) ->
+                    Kernels.scaleLast(o.x(), o.dim(), o.g(), o.y(), f, t));
+            case Op.PolarSpectrum o -> Parallel.forRange(o.rows(), 1, Math.max(1, 4096 / o.bins()), (f, t, k) ->
+                    Kernels.polarSpectrum(o.x(), o.bins(), o.maxMag(), o.re(), o.im(), f, t));
+            case Op.GatherRows o -> Parallel.forRange(o.rows(), 1, rowsPerChunk(o.dim()), (f, t, k) ->
+                    Kernels.gatherRows(o.table(), o.dim(), o.ids(), o.y(), f, t));
+            case Op.ZeroRows o -> Parallel.forRange(o.rows(), 1, rowsPerChunk(o.dim()), (f, t, k) ->
+                    Kernels.zeroRows(o.x(), o.dim(), o.keep(), f, t));
+            case Op.ConcatLast o -> Parallel.forRange(o.rows(), 1, rowsPerChunk(o.da() + o.db() + o.dc()), (f, t, k) ->
+                    Kernels.concatLast(o.a(), o.da(), o.b(), o.db(), o.bZero(), o.c(), o.dc(), o.y(), f, t));
+            case Op.Modulate o -> Parallel.forRange(o.batch() * o.len(), 1, rowsPerChunk(o.dim()), (f, t, k) ->
+                    Kernels.modulate(o.x(), o.len(), o.dim(), o.emb(), o.embWidth(), o.scaleOff(), o.shiftOff(), o.y(), f, t));
+            case Op.GatedAdd o -> Parallel.forRange(o.batch() * o.len(), 1, rowsPerChunk(o.dim()), (f, t, k) ->
+                    Kernels.gatedAdd(o.x(), o.y(), o.len(), o.dim(), o.emb(), o.embWidth(), o.gateOff(), f, t));
+            case Op.Grn o -> {
+                // a column reduction per batch item: kept on one thread
+                Kernels.grnScale(o.x(), o.len(), o.dim(), o.nx(), 0, o.batch());
+                Parallel.forRange(o.batch() * o.len(), 1, rowsPerChunk(o.dim()), (f, t, k) ->
+                        Kernels.grnApply(o.x(), o.len(), o.dim(), o.nx(), o.gamma(), o.beta(), o.y(), f, t));
+            }
+            case Op.AddCosSin o -> Parallel.forRange(o.batch() * o.len(), 1, rowsPerChunk(2 * o.halfLen()), (f, t, k) ->
+                    Kernels.addCosSin(o.x(), o.len(), o.halfLen(), o.cos(), o.sin(), o.validLen(), f, t));
+            case Op.Rotary o -> Parallel.forRange(o.batch() * o.len(), 1, rowsPerChunk(o.heads() * o.dh()), (f, t, k) ->
+                    Kernels.rotary(o.x(), o.len(), o.heads(), o.dh(), o.ropeHeads(), o.cos(), o.sin(), f, t));
+            // small: the reference kernel on the calling thread
+            case Op.AngleTable o -> super.execute(o);
+            case Op.TimestepSinusoid o -> super.execute(o);
+            case Op.CfgCombine o -> super.execute(o);
+        }
+    }
+
+    private static void elementwise(int n, Parallel.Range task) {
+        Parallel.forRange(n, SimdKernels.L, ELEMENTWISE_GRAIN, task);
+    }
 
     private static float[] scratch(int n) {
         float[][] s = SCRATCH.get();
@@ -51,8 +108,7 @@ public final class SimdBackend extends CpuBackend {
         return s[0];
     }
 
-    @Override
-    public void linear(float[] x, int rows, int in, float[] w, float[] b, int out, float[] y) {
+    private void linearSimd(float[] x, int rows, int in, float[] w, float[] b, int out, float[] y) {
         boolean hasBias = b != null;
         if (rows < FEW_ROWS) {
             Parallel.forRange(out, 1, Math.max(1, 4096 / Math.max(1, rows)), (f, t, k) ->
@@ -63,50 +119,17 @@ public final class SimdBackend extends CpuBackend {
                 SimdKernels.linear(x, rows, in, w, b, hasBias, out, y, f, t, scratch(SimdKernels.linearScratch(t - f))));
     }
 
-    @Override
-    public void layerNorm(float[] x, int rows, int dim, float[] gamma, float[] beta, float eps, float[] y) {
+    private void layerNormSimd(float[] x, int rows, int dim, float[] gamma, float[] beta, float eps, float[] y) {
         Parallel.forRange(rows, 1, Math.max(1, ELEMENTWISE_GRAIN / dim), (f, t, k) ->
                 SimdKernels.layerNorm(x, dim, gamma, beta, gamma != null, eps, y, f, t));
     }
 
-    @Override
-    public void rmsNorm(float[] x, int rows, int dim, float[] gamma, float eps, float[] y) {
+    private void rmsNormSimd(float[] x, int rows, int dim, float[] gamma, float eps, float[] y) {
         Parallel.forRange(rows, 1, Math.max(1, ELEMENTWISE_GRAIN / dim), (f, t, k) ->
                 SimdKernels.rmsNorm(x, dim, gamma, eps, y, f, t));
     }
 
-    @Override
-    public void silu(float[] x, int n, float[] y) {
-        Parallel.forRange(n, SimdKernels.L, ELEMENTWISE_GRAIN, (f, t, k) -> SimdKernels.silu(x, y, f, t));
-    }
-
-    @Override
-    public void mish(float[] x, int n, float[] y) {
-        Parallel.forRange(n, SimdKernels.L, ELEMENTWISE_GRAIN, (f, t, k) -> SimdKernels.mish(x, y, f, t));
-    }
-
-    @Override
-    public void geluErf(float[] x, int n, float[] y) {
-        Parallel.forRange(n, SimdKernels.L, ELEMENTWISE_GRAIN, (f, t, k) -> SimdKernels.geluErf(x, y, f, t));
-    }
-
-    @Override
-    public void geluTanh(float[] x, int n, float[] y) {
-        Parallel.forRange(n, SimdKernels.L, ELEMENTWISE_GRAIN, (f, t, k) -> SimdKernels.geluTanh(x, y, f, t));
-    }
-
-    @Override
-    public void add(float[] a, float[] b, int n, float[] y) {
-        Parallel.forRange(n, SimdKernels.L, ELEMENTWISE_GRAIN, (f, t, k) -> SimdKernels.add(a, b, y, f, t));
-    }
-
-    @Override
-    public void mul(float[] a, float[] b, int n, float[] y) {
-        Parallel.forRange(n, SimdKernels.L, ELEMENTWISE_GRAIN, (f, t, k) -> SimdKernels.mul(a, b, y, f, t));
-    }
-
-    @Override
-    public void conv1d(float[] x, int batch, int len, int cin, float[] w, float[] b, int cout, int k, int groups,
+    private void conv1dSimd(float[] x, int batch, int len, int cin, float[] w, float[] b, int cout, int k, int groups,
                        int pad, float[] y) {
         boolean hasBias = b != null;
         int positions = batch * len;
@@ -124,12 +147,12 @@ public final class SimdBackend extends CpuBackend {
             // tiles reuse each weight far more than a direct convolution tile can
             int kc = cinG * k;
             float[][] wg = groupWeights(w, groups, coutG * kc);
-            float[] col = buffer(0, positions * kc), tmp = buffer(1, positions * coutG);
+            float[] col = convBuffer(0, positions * kc), tmp = convBuffer(1, positions * coutG);
             for (int g = 0; g < groups; g++) {
                 int grp = g;
                 Parallel.forRange(positions, 1, Math.max(1, ELEMENTWISE_GRAIN / kc), (f, t, i) ->
                         SimdKernels.im2col(x, len, cin, cinG, grp, k, pad, col, f, t));
-                linear(col, positions, kc, wg[g], null, coutG, tmp);
+                linearSimd(col, positions, kc, wg[g], null, coutG, tmp);
                 Parallel.forRange(positions, 1, Math.max(1, ELEMENTWISE_GRAIN / coutG), (f, t, i) ->
                         SimdKernels.scatterGroup(tmp, coutG, b, hasBias, grp, cout, y, f, t));
             }
@@ -153,8 +176,7 @@ public final class SimdBackend extends CpuBackend {
         }
     }
 
-    @Override
-    public void attention(float[] q, float[] k, float[] v, int batch, int len, int heads, int dh, float[] keyMask,
+    private void attentionSimd(float[] q, float[] k, float[] v, int batch, int len, int heads, int dh, float[] keyMask,
                           float[] out) {
         boolean hasMask = keyMask != null;
         if (dh % SimdKernels.L != 0) {
@@ -167,72 +189,5 @@ public final class SimdBackend extends CpuBackend {
                         scratch(SimdKernels.attentionScratch(len, dh))));
     }
 
-    // ---- audio/Vocos: the reference kernels, split over cores ----
-
-    @Override
-    public void scaleLast(float[] x, int rows, int dim, float[] g, float[] y) {
-        Parallel.forRange(rows, 1, Math.max(1, ELEMENTWISE_GRAIN / dim), (f, t, k) -> Kernels.scaleLast(x, dim, g, y, f, t));
-    }
-
-    @Override
-    public void polarSpectrum(float[] x, int rows, int bins, float maxMag, float[] re, float[] im) {
-        Parallel.forRange(rows, 1, Math.max(1, 4096 / bins), (f, t, k) -> Kernels.polarSpectrum(x, bins, maxMag, re, im, f, t));
-    }
-
-    // ---- DiT: the reference kernels, split over cores (row-wise, each O(rows x dim)) ----
-
     private static int rowsPerChunk(int dim) { return Math.max(1, ELEMENTWISE_GRAIN / Math.max(1, dim)); }
-
-    @Override
-    public void gatherRows(float[] table, int dim, int[] ids, int rows, float[] y) {
-        Parallel.forRange(rows, 1, rowsPerChunk(dim), (f, t, k) -> Kernels.gatherRows(table, dim, ids, y, f, t));
-    }
-
-    @Override
-    public void zeroRows(float[] x, int rows, int dim, float[] keep) {
-        Parallel.forRange(rows, 1, rowsPerChunk(dim), (f, t, k) -> Kernels.zeroRows(x, dim, keep, f, t));
-    }
-
-    @Override
-    public void concatLast(float[] a, int da, float[] b, int db, boolean bZero, float[] c, int dc, int rows, float[] y) {
-        Parallel.forRange(rows, 1, rowsPerChunk(da + db + dc), (f, t, k) ->
-                Kernels.concatLast(a, da, b, db, bZero, c, dc, y, f, t));
-    }
-
-    @Override
-    public void modulate(float[] x, int batch, int len, int dim, float[] emb, int embWidth, int scaleOff, int shiftOff,
-                         float[] y) {
-        Parallel.forRange(batch * len, 1, rowsPerChunk(dim), (f, t, k) ->
-                Kernels.modulate(x, len, dim, emb, embWidth, scaleOff, shiftOff, y, f, t));
-    }
-
-    @Override
-    public void gatedAdd(float[] x, float[] y, int batch, int len, int dim, float[] emb, int embWidth, int gateOff) {
-        Parallel.forRange(batch * len, 1, rowsPerChunk(dim), (f, t, k) ->
-                Kernels.gatedAdd(x, y, len, dim, emb, embWidth, gateOff, f, t));
-    }
-
-    @Override
-    public void grn(float[] x, int batch, int len, int dim, float[] gamma, float[] beta, float[] nx, float[] y) {
-        Kernels.grnScale(x, len, dim, nx, 0, batch); // a column reduction per batch item: kept on one thread
-        Parallel.forRange(batch * len, 1, rowsPerChunk(dim), (f, t, k) ->
-                Kernels.grnApply(x, len, dim, nx, gamma, beta, y, f, t));
-    }
-
-    @Override
-    public void addCosSin(float[] x, int batch, int len, int half, float[] cos, float[] sin, int[] validLen) {
-        Parallel.forRange(batch * len, 1, rowsPerChunk(2 * half), (f, t, k) ->
-                Kernels.addCosSin(x, len, half, cos, sin, validLen, f, t));
-    }
-
-    @Override
-    public void rotary(float[] x, int batch, int len, int heads, int dh, int ropeHeads, float[] cos, float[] sin) {
-        Parallel.forRange(batch * len, 1, rowsPerChunk(heads * dh), (f, t, k) ->
-                Kernels.rotary(x, len, heads, dh, ropeHeads, cos, sin, f, t));
-    }
-
-    @Override
-    public void addScaled(float[] a, float[] b, float s, int n, float[] y) {
-        Parallel.forRange(n, SimdKernels.L, ELEMENTWISE_GRAIN, (f, t, k) -> Kernels.addScaled(a, b, s, y, f, t));
-    }
 }

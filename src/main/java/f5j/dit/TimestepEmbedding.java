@@ -1,7 +1,7 @@
 package f5j.dit;
 
 import f5j.compute.Backend;
-import f5j.compute.SleefF;
+import f5j.numerics.SleefF;
 import f5j.trace.Trace;
 
 /** {@code time_embed}: sinusoidal features of 1000 * t (256 wide), then Linear, SiLU, Linear. */

@@ -2,15 +2,17 @@ package f5j.golden;
 
 import f5j.config.ModelConfig;
 import f5j.util.F5jException;
+import f5j.vocoder.VocosConfig;
+import f5j.vocoder.VocosShapes;
 import f5j.weights.Checkpoints;
 import f5j.weights.DitShapes;
+import f5j.weights.Param;
 import f5j.weights.RawTensor;
 import f5j.weights.SafeTensors;
 import f5j.weights.ShapeCheck;
 import f5j.weights.StateDict;
 import f5j.weights.TorchCheckpoint;
 import f5j.weights.VocabFile;
-import f5j.weights.VocosShapes;
 import f5j.weights.Weights;
 
 import java.io.IOException;
@@ -177,7 +179,7 @@ final class CheckpointKind {
             report.skip("shapes fit config.yaml", "no config.yaml beside it");
             return;
         }
-        Map<String, long[]> want = VocosShapes.expected(config);
+        Map<String, long[]> want = Param.shapes(VocosShapes.params(VocosConfig.load(config)));
         var r = ShapeCheck.of(sd, want);
         if (r.ok()) report.pass("shapes fit config.yaml", "", sd.size() + " tensors");
         else report.fail("shapes fit config.yaml", r.describe());

@@ -92,11 +92,6 @@ public final class GoldenReport {
 
     public boolean ok() { return count(Check.Status.FAIL) == 0; }
 
-    /** The first failed check in recording order (for activations: the first divergent layer). */
-    public Check firstFailure() {
-        return checks.stream().filter(c -> c.status() == Check.Status.FAIL).findFirst().orElse(null);
-    }
-
     public void print(PrintStream out, boolean onlyProblems) {
         int w = Math.max(20, checks.stream().mapToInt(c -> c.name().length()).max().orElse(20));
         w = Math.min(w, 90);

@@ -10,8 +10,6 @@ import java.nio.file.Path;
  * within it).
  */
 public record VerifyOptions(Backend backend, Path model, Path vocoder, Double rtol, Double atol) {
-    public static VerifyOptions defaults() { return new VerifyOptions(Backend.cpu(), null, null, null, null); }
-
     /** The tolerance for a tensor: the override if given, else the kind's default. */
     public double tol(double kindDefault) { return rtol != null ? rtol : kindDefault; }
 }

@@ -9,8 +9,4 @@ import f5j.tensor.Tensor;
  * of drawing it from the seed.
  */
 public record SampleSettings(int steps, double cfgStrength, Double swaySamplingCoef, String method, long seed,
-                             Tensor y0) {
-    public SampleSettings withY0(Tensor noise) {
-        return new SampleSettings(steps, cfgStrength, swaySamplingCoef, method, seed, noise);
-    }
-}
+                             Tensor y0) {}

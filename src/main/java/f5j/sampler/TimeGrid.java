@@ -1,6 +1,6 @@
 package f5j.sampler;
 
-import f5j.compute.SleefF;
+import f5j.numerics.SleefF;
 
 /**
  * The ODE time grids of {@code CFM.sample}, in float32 as upstream computes them: the Empirically Pruned

@@ -1,5 +1,7 @@
 package f5j.sampler;
 
+import f5j.numerics.CephesF;
+
 /**
  * PyTorch's default CPU generator: a 32-bit Mersenne Twister (mt19937) seeded the way
  * {@code torch.manual_seed} seeds it, and {@code torch.randn} on top of it, bit for bit.

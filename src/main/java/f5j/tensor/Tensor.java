@@ -56,14 +56,6 @@ public final class Tensor {
         return new Tensor(out, s);
     }
 
-    /** Rows [from, to) of the leading axis, copied. */
-    public Tensor slice0(int from, int to) {
-        int inner = data.length / shape[0];
-        int[] s = shape.clone();
-        s[0] = to - from;
-        return new Tensor(Arrays.copyOfRange(data, from * inner, to * inner), s);
-    }
-
     public String shapeString() { return Arrays.toString(shape); }
 
     @Override

@@ -70,8 +70,6 @@ public final class Vocab {
         return new Vocab(file, Collections.unmodifiableMap(ids));
     }
 
-    public Path file() { return file; }
-
     /** Number of distinct tokens: upstream's {@code vocab_size} ({@code text_num_embeds}). */
     public int size() { return ids.size(); }
 

@@ -20,25 +20,15 @@ public final class Trace {
     private final Predicate<String> filter;
     private final Map<String, Integer> calls = new HashMap<>();
     private final Map<String, Tensor> recorded = new LinkedHashMap<>();
-    private boolean enabled = true;
 
     public Trace(Predicate<String> filter) { this.filter = filter; }
 
     /** Records every module. */
     public static Trace all() { return new Trace(m -> true); }
 
-    /** Records modules whose path matches a glob ({@code *} any run of characters, {@code ?} one). */
-    public static Trace glob(String pattern) {
-        String regex = pattern.replace(".", "\\.").replace("*", ".*").replace("?", ".");
-        java.util.regex.Pattern p = java.util.regex.Pattern.compile(regex);
-        return new Trace(m -> p.matcher(m).matches());
-    }
-
-    public boolean on() { return enabled && this != OFF; }
+    public boolean on() { return this != OFF; }
 
     public boolean wants(String module) { return on() && filter.test(module); }
-
-    public void setEnabled(boolean enabled) { this.enabled = enabled; }
 
     /** Records the output(s) of one call of {@code module}; several outputs make a tuple. */
     public void record(String module, Tensor... outputs) {

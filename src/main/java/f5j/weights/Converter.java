@@ -5,7 +5,7 @@ import com.google.gson.JsonObject;
 import f5j.config.ModelConfig;
 import f5j.config.Presets;
 import f5j.tensor.DType;
-import f5j.tensor.Half;
+import f5j.numerics.Half;
 import f5j.util.AtomicFiles;
 import f5j.util.F5jException;
 

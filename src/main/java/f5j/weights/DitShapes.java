@@ -3,12 +3,12 @@ package f5j.weights;
 import f5j.config.DitArch;
 import f5j.util.F5jException;
 
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The tensors an upstream CFM(DiT) state dict holds for an architecture, with their shapes (what
- * {@code model.load_state_dict(strict=True)} would accept).
+ * The DiT's parameter list: the tensors an upstream CFM(DiT) state dict holds for an architecture, with their
+ * shapes (what {@code model.load_state_dict(strict=True)} would accept) and how random weights fill them.
  */
 public final class DitShapes {
     /** Upstream's fixed sizes: sinusoidal time features, ConvPositionEmbedding and ConvNeXt kernels, groups. */
@@ -17,48 +17,56 @@ public final class DitShapes {
     private DitShapes() {}
 
     /** Every parameter and persistent buffer of {@code CFM(transformer=DiT(**arch))}, in module order. */
-    public static Map<String, long[]> expected(DitArch a, int vocabSize, int melDim) {
-        Map<String, long[]> m = new LinkedHashMap<>();
+    public static List<Param> params(DitArch a, int vocabSize, int melDim) {
+        Param.Builder m = new Param.Builder();
         long dim = a.dim(), td = a.textDim(), inner = a.innerDim(), ff = (long) a.dim() * a.ffMult();
         String t = "transformer.";
-        linear(m, t + "time_embed.time_mlp.0", dim, FREQ_EMBED_DIM);
-        linear(m, t + "time_embed.time_mlp.2", dim, dim);
-        m.put(t + "text_embed.text_embed.weight", s(vocabSize + 1L, td));  // id 0 is the filler token
+        m.linear(t + "time_embed.time_mlp.0", dim, FREQ_EMBED_DIM);
+        m.linear(t + "time_embed.time_mlp.2", dim, dim);
+        m.add(t + "text_embed.text_embed.weight", new Param.Uniform(1), vocabSize + 1L, td);  // id 0 is the filler token
         for (int i = 0; i < a.convLayers(); i++) {
             String b = t + "text_embed.text_blocks." + i + ".";
-            m.put(b + "dwconv.weight", s(td, 1, CONVNEXT_KERNEL));
-            m.put(b + "dwconv.bias", s(td));
-            m.put(b + "norm.weight", s(td));
-            m.put(b + "norm.bias", s(td));
-            linear(m, b + "pwconv1", td * CONV_MULT, td);
-            m.put(b + "grn.gamma", s(1, 1, td * CONV_MULT));
-            m.put(b + "grn.beta", s(1, 1, td * CONV_MULT));
-            linear(m, b + "pwconv2", td, td * CONV_MULT);
+            m.conv1d(b + "dwconv", td, 1, CONVNEXT_KERNEL);
+            m.layerNorm(b + "norm", td);
+            m.linear(b + "pwconv1", td * CONV_MULT, td);
+            // upstream starts GRN at zero (identity); small values make random weights exercise it
+            m.add(b + "grn.gamma", new Param.Uniform(0.1), 1, 1, td * CONV_MULT);
+            m.add(b + "grn.beta", new Param.Uniform(0.1), 1, 1, td * CONV_MULT);
+            m.linear(b + "pwconv2", td, td * CONV_MULT);
         }
-        linear(m, t + "input_embed.proj", dim, 2L * melDim + td);
+        m.linear(t + "input_embed.proj", dim, 2L * melDim + td);
         for (int i : new int[] {0, 2}) {
-            m.put(t + "input_embed.conv_pos_embed.conv1d." + i + ".weight", s(dim, dim / CONV_POS_GROUPS, CONV_POS_KERNEL));
-            m.put(t + "input_embed.conv_pos_embed.conv1d." + i + ".bias", s(dim));
+            m.conv1d(t + "input_embed.conv_pos_embed.conv1d." + i, dim, dim / CONV_POS_GROUPS, CONV_POS_KERNEL);
         }
-        m.put(t + "rotary_embed.inv_freq", s((a.dimHead() + 1) / 2));
+        m.add(t + "rotary_embed.inv_freq", new Param.Buffer(), (a.dimHead() + 1) / 2);
         for (int i = 0; i < a.depth(); i++) {
             String b = t + "transformer_blocks." + i + ".";
-            linear(m, b + "attn_norm.linear", 6 * dim, dim);
-            linear(m, b + "attn.to_q", inner, dim);
-            linear(m, b + "attn.to_k", inner, dim);
-            linear(m, b + "attn.to_v", inner, dim);
+            m.linear(b + "attn_norm.linear", 6 * dim, dim);
+            m.linear(b + "attn.to_q", inner, dim);
+            m.linear(b + "attn.to_k", inner, dim);
+            m.linear(b + "attn.to_v", inner, dim);
             if ("rms_norm".equals(a.qkNorm())) {
-                m.put(b + "attn.q_norm.weight", s(a.dimHead()));
-                m.put(b + "attn.k_norm.weight", s(a.dimHead()));
+                m.add(b + "attn.q_norm.weight", new Param.Constant(1), a.dimHead());
+                m.add(b + "attn.k_norm.weight", new Param.Constant(1), a.dimHead());
             }
-            linear(m, b + "attn.to_out.0", dim, inner);
-            linear(m, b + "ff.ff.0.0", ff, dim);
-            linear(m, b + "ff.ff.2", dim, ff);
+            m.linear(b + "attn.to_out.0", dim, inner);
+            m.linear(b + "ff.ff.0.0", ff, dim);
+            m.linear(b + "ff.ff.2", dim, ff);
         }
-        if (a.longSkipConnection()) m.put(t + "long_skip_connection.weight", s(dim, 2 * dim));
-        linear(m, t + "norm_out.linear", 2 * dim, dim);
-        linear(m, t + "proj_out", melDim, dim);
-        return m;
+        if (a.longSkipConnection()) m.add(t + "long_skip_connection.weight", Param.fanIn(2 * dim), dim, 2 * dim);  // no bias
+        m.linear(t + "norm_out.linear", 2 * dim, dim);
+        m.linear(t + "proj_out", melDim, dim);
+        return m.build();
+    }
+
+    /** The shapes of {@link #params}, by name in module order. */
+    public static Map<String, long[]> expected(DitArch a, int vocabSize, int melDim) {
+        return Param.shapes(params(a, vocabSize, melDim));
+    }
+
+    /** The state-dict names alone ({@code transformer.} prefix): they do not depend on the vocabulary or mel sizes. */
+    public static List<String> names(DitArch a) {
+        return Param.names(params(a, 1, 1));
     }
 
     /** Throws, naming {@code source} and {@code configSource}, unless the state dict fits the architecture exactly. */
@@ -69,11 +77,4 @@ public final class DitShapes {
                     + " mel channels): " + r.describe());
         }
     }
-
-    private static void linear(Map<String, long[]> m, String name, long out, long in) {
-        m.put(name + ".weight", s(out, in));
-        m.put(name + ".bias", s(out));
-    }
-
-    private static long[] s(long... dims) { return dims; }
 }

@@ -2,6 +2,7 @@ package f5j.audit;
 
 import f5j.audio.WavFile;
 import f5j.compute.Backend;
+import f5j.compute.Precision;
 import f5j.config.ModelConfig;
 import f5j.golden.GoldenFile;
 import f5j.testing.Goldens;

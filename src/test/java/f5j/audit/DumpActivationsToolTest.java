@@ -77,13 +77,13 @@ class DumpActivationsToolTest {
     void pytorchRecordingsVerifyOnAConvertedModelFolder() throws Exception {
         var opts = new f5j.golden.VerifyOptions(f5j.compute.Backend.cpu(), Path.of("weights/f5tts-tiny-v1"), null, null, null);
         f5j.golden.GoldenReport ok = new f5j.golden.GoldenReport();
-        f5j.golden.Verifier.verifyOne(dump("v1", "forward_cfg.safetensors", "fwd_verify.safetensors"), opts, ok);
+        new f5j.golden.Verifier(opts).verify(dump("v1", "forward_cfg.safetensors", "fwd_verify.safetensors"), ok);
         assertThat(ok.ok()).isTrue();
         assertThat(ok.checks()).anyMatch(c -> c.name().startsWith("act/transformer_blocks.1"));
 
         f5j.golden.GoldenReport bad = new f5j.golden.GoldenReport();
-        f5j.golden.Verifier.verifyOne(dump("v1", "forward_cfg.safetensors", "fwd_perturbed.safetensors", "--perturb",
-                "transformer_blocks.1.attn.to_v"), opts, bad);
+        new f5j.golden.Verifier(opts).verify(dump("v1", "forward_cfg.safetensors", "fwd_perturbed.safetensors", "--perturb",
+                "transformer_blocks.1.attn.to_v"), bad);
         assertThat(bad.ok()).isFalse();
         assertThat(f5j.golden.GoldenDiff.firstDivergentLayer(bad).name()).isEqualTo("act/transformer_blocks.1.attn.to_v#0");
     }

@@ -28,6 +28,17 @@ class KernelOffloadabilityTest {
     }
 
     @Test
+    void tornadoTwinsAreOffloadable() throws Exception {
+        // src/tornado/java is test code in the default build (compiled against the API stubs), main code with
+        // -Ptornadovm: either way these are the classes TornadoVM compiles
+        List<ClassModel> kernels = new java.util.ArrayList<>(KernelBytecodeCheck.discover(mainClasses()));
+        kernels.add(KernelBytecodeCheck.parse(f5j.compute.tornado.TornadoKernels.class));
+        List<String> violations = KernelBytecodeCheck.check(kernels);
+        assertThat(violations).as("twin constructs TornadoVM cannot compile:\n  " + String.join("\n  ", violations))
+                .isEmpty();
+    }
+
+    @Test
     void checkerReportsEachViolationWithItsPlace() {
         List<String> v = KernelBytecodeCheck.check(List.of(KernelBytecodeCheck.parse(BadKernelsFixture.class)));
         String p = "f5j.compute.BadKernelsFixture.";

@@ -1,6 +1,8 @@
 package f5j.dit;
 
+import f5j.golden.DitForwardKind;
 import f5j.golden.GoldenFile;
+import f5j.golden.GoldenModel;
 import f5j.golden.GoldenReport;
 import f5j.golden.Metrics;
 import f5j.golden.VerifyOptions;
@@ -30,7 +32,7 @@ class DitForwardGoldenTest {
     @Test
     void textEmbeddingCacheIsFilledOnceAndGivesTheSamePrediction() {
         try (GoldenFile g = GoldenFile.open(Goldens.file("f5tts-tiny-v1/forward_cfg.safetensors"))) {
-            DiT dit = GoldenModel.load(g, VerifyOptions.defaults());
+            DiT dit = new GoldenModel().load(g, GoldenRun.CPU);
             Tensor x = g.input("x"), cond = g.input("cond");
             long[][] text = DitForwardKind.rows(g.raw("inputs/text").toLongs(), 1);
             float[] time = g.input("time").data;
@@ -41,7 +43,7 @@ class DitForwardGoldenTest {
                 a = dit.forward(x, cond, text, time, null, false, false, true, true, first).data;
                 b = dit.forward(x, cond, text, time, null, false, false, true, true, second).data;
             } finally {
-                dit.clearCache(); // the model is shared with other tests
+                dit.clearCache();
             }
             assertThat(Metrics.relError(a, want)).isLessThan(1e-4);
             assertThat(b).containsExactly(a);
@@ -53,7 +55,7 @@ class DitForwardGoldenTest {
     @Test
     void tokenOutsideTheVocabularyIsAUserError() {
         try (GoldenFile g = GoldenFile.open(Goldens.file("f5tts-tiny-v1/forward_cfg.safetensors"))) {
-            DiT dit = GoldenModel.load(g, VerifyOptions.defaults());
+            DiT dit = new GoldenModel().load(g, GoldenRun.CPU);
             Tensor x = g.input("x");
             long[][] text = {{3, dit.textNumEmbeds()}};
             assertThatThrownBy(() -> dit.forward(x, x, text, new float[] {0.5f}, null, false, false, true, Trace.OFF))

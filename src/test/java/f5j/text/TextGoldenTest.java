@@ -1,9 +1,10 @@
 package f5j.text;
 
 import f5j.golden.GoldenFile;
-import f5j.golden.GoldenKinds;
+import f5j.golden.TextKind;
 import f5j.golden.GoldenReport;
 import f5j.golden.VerifyOptions;
+import f5j.testing.GoldenRun;
 import f5j.testing.Goldens;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,7 @@ class TextGoldenTest {
         GoldenReport report = new GoldenReport();
         try (GoldenFile golden = GoldenFile.open(Goldens.file("text.safetensors"))) {
             assertThat(golden.kind()).isEqualTo("text");
-            GoldenKinds.get("text").verify(golden, VerifyOptions.defaults(), report);
+            new TextKind().verify(golden, GoldenRun.CPU, report);
         }
         report.print(System.out, true);
         assertThat(report.checks()).hasSizeGreaterThanOrEqualTo(20);

@@ -5,7 +5,7 @@ import com.google.gson.JsonParser;
 import f5j.cli.Main;
 import f5j.config.ModelConfig;
 import f5j.tensor.DType;
-import f5j.tensor.Half;
+import f5j.numerics.Half;
 import f5j.testing.Goldens;
 import f5j.util.F5jException;
 import org.junit.jupiter.api.Test;

@@ -4,6 +4,7 @@ import f5j.golden.Check;
 import f5j.golden.GoldenReport;
 import f5j.golden.Verifier;
 import f5j.golden.VerifyOptions;
+import f5j.testing.GoldenRun;
 import f5j.testing.Goldens;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +25,7 @@ class GoldenCheckpointsTest {
             }
         }
         files.add(Goldens.file("vocos-tiny/pytorch_model.bin"));
-        GoldenReport r = Verifier.verify(files, VerifyOptions.defaults());
+        GoldenReport r = Verifier.verify(files, GoldenRun.CPU);
         assertThat(r.checks()).filteredOn(c -> !c.passed()).isEmpty();
         // 64 tensors per EMA/online comparison: 2 models x (model_2.pt ema + online, pruned ema) + 29 Vocos tensors.
         assertThat(r.checks().stream().filter(c -> c.note().equals("bit-exact")).count()).isEqualTo(2 * 3 * 64 + 29);

@@ -1,23 +1,22 @@
 package f5j.compute.plan;
 
 import f5j.compute.Backend;
-import f5j.compute.plan.Plan.Arg;
+import f5j.compute.Op;
+import f5j.compute.Ops;
 import f5j.compute.plan.Plan.Buffer;
-import f5j.compute.plan.Plan.Step;
 
-import java.lang.reflect.InvocationTargetException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Replays a plan on the host by calling the recorded {@link Backend} methods on a host backend (the CPU
- * backend runs the plain {@link f5j.compute.Kernels}) with the plan's own buffers.
+ * Replays a plan on the host: each recorded {@link Op}, with the plan's handles swapped for this
+ * executor's own arrays, is executed on a host backend.
  */
 public final class HostPlanExecutor implements PlanExecutor {
     private final Plan plan;
     private final Backend backend;
     private final Object[] arrays;
-    private final Object[][] calls;
+    private final Op[] calls;
 
     public HostPlanExecutor(Plan plan, Backend backend) {
         this.plan = plan.requireValid();
@@ -27,19 +26,8 @@ public final class HostPlanExecutor implements PlanExecutor {
             // Weights and constants are shared with the recording (never written); the rest is ours.
             arrays[b.id()] = b.uploadedOnce() ? b.host() : java.lang.reflect.Array.newInstance(b.type().componentType(), b.length());
         }
-        calls = new Object[plan.steps().size()][];
-        for (int s = 0; s < calls.length; s++) {
-            Step st = plan.steps().get(s);
-            Object[] a = new Object[st.args().size()];
-            for (int i = 0; i < a.length; i++) {
-                a[i] = switch (st.args().get(i)) {
-                    case Arg.Buf b -> arrays[b.id()];
-                    case Arg.None n -> null;
-                    case Arg.Scalar v -> v.value();
-                };
-            }
-            calls[s] = a;
-        }
+        calls = new Op[plan.steps().size()];
+        for (int s = 0; s < calls.length; s++) calls[s] = Ops.map(plan.steps().get(s), h -> arrays[plan.buffer(h).id()]);
     }
 
     public static PlanExecutor on(Backend backend, Plan plan) {
@@ -55,16 +43,7 @@ public final class HostPlanExecutor implements PlanExecutor {
                 System.arraycopy(b.host(), 0, arrays[b.id()], 0, b.length());
             }
         }
-        for (int s = 0; s < calls.length; s++) {
-            try {
-                plan.steps().get(s).op().invoke(backend, calls[s]);
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException(e);
-            } catch (InvocationTargetException e) {
-                if (e.getCause() instanceof RuntimeException r) throw r;
-                throw new IllegalStateException(e.getCause());
-            }
-        }
+        for (Op op : calls) backend.execute(op);
         Map<String, float[]> out = new LinkedHashMap<>();
         for (Buffer b : plan.withRole(Plan.Role.OUTPUT)) out.put(b.name(), (float[]) arrays[b.id()]);
         return out;

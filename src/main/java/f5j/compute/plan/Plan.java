@@ -1,6 +1,10 @@
 package f5j.compute.plan;
 
-import java.lang.reflect.Method;
+import f5j.compute.Op;
+import f5j.compute.Ops;
+import f5j.compute.Ops.Access;
+
+import java.util.IdentityHashMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -9,8 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A backend-neutral execution plan: an ordered list of {@link f5j.compute.Backend} calls over named
- * buffers. Every buffer has a role that tells a device backend when it must cross the bus:
+ * A backend-neutral execution plan: an ordered list of {@link Op}s over named buffers. A step's array
+ * components are not data but its buffers' handles (an empty array per buffer, {@link #buffer(Object)}),
+ * which an executor swaps for its own arrays ({@link Ops#map}). Every buffer has a role that tells a device backend when it must cross the bus:
  * <ul>
  *   <li>{@link Role#WEIGHT}: model parameters, named by their state-dict key; uploaded once.</li>
  *   <li>{@link Role#CONSTANT}: other host data the model computed before the first kernel read it
@@ -45,112 +50,76 @@ public final class Plan {
         public boolean isInt() { return type == int[].class; }
     }
 
-    /** How a Backend method uses an array parameter. */
-    public enum Access { READ, WRITE, READ_WRITE }
-
-    /**
-     * Backend methods that do not follow the convention "the last float[] parameter is written, every other
-     * array is only read": parameter index to access. {@link PlanRecorder} checks every recorded call
-     * against this table (an array that changed but is not listed is reported), so a new op that breaks the
-     * convention is caught the first time a plan records it.
-     */
-    private static final Map<String, Map<Integer, Access>> EXCEPTIONS = Map.of(
-            "zeroRows", Map.of(0, Access.READ_WRITE),
-            "gatedAdd", Map.of(0, Access.READ_WRITE),
-            "rotary", Map.of(0, Access.READ_WRITE),
-            "addCosSin", Map.of(0, Access.READ_WRITE),
-            "grn", Map.of(6, Access.WRITE, 7, Access.WRITE),
-            "angleTable", Map.of(3, Access.WRITE, 4, Access.WRITE),
-            "polarSpectrum", Map.of(4, Access.WRITE, 5, Access.WRITE));
-
-    /** Access of each parameter of a Backend method (null for scalars). */
-    public static Access[] access(Method op) {
-        Class<?>[] types = op.getParameterTypes();
-        Access[] a = new Access[types.length];
-        int lastFloat = -1;
-        for (int i = 0; i < types.length; i++) {
-            if (types[i].isArray()) a[i] = Access.READ;
-            if (types[i] == float[].class) lastFloat = i;
-        }
-        Map<Integer, Access> ex = EXCEPTIONS.get(op.getName());
-        if (ex != null) ex.forEach((i, acc) -> a[i] = acc);
-        else if (lastFloat >= 0) a[lastFloat] = Access.WRITE;
-        return a;
-    }
-
-    /** A call argument: a buffer, an absent (null) array, or a scalar passed by value. */
-    public sealed interface Arg {
-        record Buf(int id) implements Arg {}
-
-        record None() implements Arg {}
-
-        record Scalar(Object value) implements Arg {}
-    }
-
-    /** One Backend call. {@code op} is the Backend method; args follow its parameters one to one. */
-    public record Step(Method op, List<Arg> args) {
-        public String name() { return op.getName(); }
-
-        /** The i-th argument as a buffer id (it must be one). */
-        public int buf(int i) { return ((Arg.Buf) args.get(i)).id(); }
-
-        public boolean isNone(int i) { return args.get(i) instanceof Arg.None; }
-
-        public int i(int i) { return (Integer) ((Arg.Scalar) args.get(i)).value(); }
-
-        public float f(int i) { return (Float) ((Arg.Scalar) args.get(i)).value(); }
-
-        public boolean bool(int i) { return (Boolean) ((Arg.Scalar) args.get(i)).value(); }
-    }
-
     private final List<Buffer> buffers;
-    private final List<Step> steps;
+    private final List<Op> steps;
     private final List<String> problems;
     private final Map<String, Buffer> byName = new LinkedHashMap<>();
+    private final Map<Object, Buffer> byHandle = new IdentityHashMap<>();
 
-    Plan(List<Buffer> buffers, List<Step> steps, List<String> problems) {
+    /** handles: buffer id to the handle the steps use for it. */
+    Plan(List<Buffer> buffers, List<Object> handles, List<Op> steps, List<String> problems) {
         this.buffers = List.copyOf(buffers);
         this.steps = List.copyOf(steps);
         this.problems = List.copyOf(problems);
         for (Buffer b : buffers) {
             if (byName.put(b.name(), b) != null) throw new IllegalStateException("duplicate buffer name " + b.name());
+            byHandle.put(handles.get(b.id()), b);
         }
     }
 
+    /** A fresh handle for a buffer of this array type. */
+    static Object handle(Class<?> type) { return type == int[].class ? new int[0] : new float[0]; }
+
     /**
-     * The one-step plan of a single Backend call: every array it only reads is an INPUT {@code a<param>},
-     * every array it writes an OUTPUT {@code a<param>} (uploaded first when the call updates it in place).
+     * The one-step plan of a single operation: every array it only reads is an INPUT, every array it writes
+     * an OUTPUT (uploaded first when the op updates it in place), each named by its record component.
      * Arrays passed twice become separate buffers, which is equivalent for the elementwise ops that are
      * called with their output aliasing an input.
      */
-    public static Plan ofCall(Method op, Object[] args) {
-        Class<?>[] types = op.getParameterTypes();
-        Access[] acc = access(op);
+    public static Plan ofCall(Op op) {
+        String[] names = Ops.componentNames(op.getClass());
+        Access[] acc = Ops.access(op.getClass());
+        Object[] values = Ops.values(op);
         List<Buffer> buffers = new ArrayList<>();
-        List<Arg> recorded = new ArrayList<>();
-        for (int i = 0; i < types.length; i++) {
-            if (acc[i] == null) {
-                recorded.add(new Arg.Scalar(args[i]));
-            } else if (args[i] == null) {
-                recorded.add(new Arg.None());
-            } else {
-                int len = java.lang.reflect.Array.getLength(args[i]);
-                Role role = acc[i] == Access.READ ? Role.INPUT : Role.OUTPUT;
-                buffers.add(new Buffer(buffers.size(), "a" + i, types[i], len, role, null, acc[i] == Access.READ_WRITE));
-                recorded.add(new Arg.Buf(buffers.size() - 1));
-            }
+        List<Object> handles = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            if (acc[i] == null || values[i] == null) continue;
+            Role role = acc[i] == Access.READ ? Role.INPUT : Role.OUTPUT;
+            buffers.add(new Buffer(buffers.size(), names[i], values[i].getClass(), java.lang.reflect.Array.getLength(values[i]),
+                    role, null, acc[i] == Access.READ_WRITE));
+            handles.add(values[i] = handle(values[i].getClass()));
         }
-        return new Plan(buffers, List.of(new Step(op, List.copyOf(recorded))), List.of());
+        return new Plan(buffers, handles, List.of(Ops.of(op.getClass(), values)), List.of());
     }
 
     public List<Buffer> buffers() { return buffers; }
 
-    public List<Step> steps() { return steps; }
+    public List<Op> steps() { return steps; }
 
     /** Why this recording cannot be replayed faithfully; empty for a valid plan. */
     public List<String> problems() { return problems; }
 
     public Buffer buffer(int id) { return buffers.get(id); }
+
+    /** The buffer a step's array component stands for. */
+    public Buffer buffer(Object handle) {
+        Buffer b = byHandle.get(handle);
+        if (b == null) throw new IllegalArgumentException("not a buffer handle of this plan");
+        return b;
+    }
+
+    /** The buffer ids of a step's array components, in order (-1 for an absent array, scalars skipped). */
+    public int[] bufferIds(Op step) {
+        Access[] acc = Ops.access(step.getClass());
+        Object[] v = Ops.values(step);
+        int n = 0;
+        for (Access a : acc) if (a != null) n++;
+        int[] ids = new int[n];
+        for (int i = 0, j = 0; i < v.length; i++) {
+            if (acc[i] != null) ids[j++] = v[i] == null ? -1 : buffer(v[i]).id();
+        }
+        return ids;
+    }
 
     public Buffer buffer(String name) {
         Buffer b = byName.get(name);
@@ -183,8 +152,9 @@ public final class Plan {
             return diffs;
         }
         for (int s = 0; s < steps.size(); s++) {
-            Step a = steps.get(s), b = other.steps.get(s);
-            if (!a.op().equals(b.op()) || !a.args().equals(b.args())) {
+            Op a = steps.get(s), b = other.steps.get(s);
+            if (a.getClass() != b.getClass() || !Arrays.equals(bufferIds(a), other.bufferIds(b))
+                    || !Arrays.equals(scalars(a), scalars(b))) {
                 diffs.add("step " + s + " differs: " + describe(a) + " vs " + other.describe(b));
             }
         }
@@ -201,15 +171,20 @@ public final class Plan {
         return diffs;
     }
 
-    public String describe(Step s) {
-        StringBuilder sb = new StringBuilder(s.name()).append('(');
-        for (int i = 0; i < s.args().size(); i++) {
+    private static Object[] scalars(Op op) {
+        Access[] acc = Ops.access(op.getClass());
+        Object[] v = Ops.values(op);
+        for (int i = 0; i < v.length; i++) if (acc[i] != null) v[i] = null;
+        return v;
+    }
+
+    public String describe(Op s) {
+        Access[] acc = Ops.access(s.getClass());
+        Object[] v = Ops.values(s);
+        StringBuilder sb = new StringBuilder(Ops.name(s)).append('(');
+        for (int i = 0; i < v.length; i++) {
             if (i > 0) sb.append(", ");
-            switch (s.args().get(i)) {
-                case Arg.Buf b -> sb.append(buffers.get(b.id()).name());
-                case Arg.None n -> sb.append("null");
-                case Arg.Scalar v -> sb.append(v.value());
-            }
+            sb.append(acc[i] == null ? v[i] : v[i] == null ? "null" : buffer(v[i]).name());
         }
         return sb.append(')').toString();
     }

@@ -1,16 +1,13 @@
 package f5j.compute.plan;
 
 import f5j.compute.Backend;
-import f5j.compute.plan.Plan.Access;
-import f5j.compute.plan.Plan.Arg;
+import f5j.compute.Op;
+import f5j.compute.Ops;
+import f5j.compute.Ops.Access;
 import f5j.compute.plan.Plan.Buffer;
 import f5j.compute.plan.Plan.Role;
-import f5j.compute.plan.Plan.Step;
 import f5j.weights.RawTensor;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,11 +18,11 @@ import java.util.Map;
 
 /**
  * Builds a {@link Plan} by running a model once through {@link #backend()}: a {@link Backend} that executes
- * every call on a delegate (so host code between calls sees real values) and records it, mapping each
+ * every operation on a delegate (so host code between calls sees real values) and records it, mapping each
  * array's identity to a named buffer.
  *
- * <p>Which arrays a call reads and writes comes from {@link Plan#access}; the recorder verifies it by
- * hashing every array argument before and after the call. Buffer roles come from what happened first to
+ * <p>Which arrays an op reads and writes is what its record declares ({@link Op.Out}, {@link Op.InOut});
+ * the recorder verifies it by hashing every array component before and after the call. Buffer roles come from what happened first to
  * each array: a declared {@link #input} (matched by identity, or by contents when the model copied it
  * unchanged) → INPUT; read first and equal to a state-dict tensor → WEIGHT named by its key; read first
  * otherwise → CONSTANT; written first by a kernel → ACTIVATION (OUTPUT if handed to {@link #finish}).
@@ -37,19 +34,20 @@ import java.util.Map;
  */
 public final class PlanRecorder {
     private final Backend delegate;
-    private final Backend proxy;
+    private final Backend recording;
     private final Map<Object, Info> infos = new IdentityHashMap<>();
     private final List<Info> order = new ArrayList<>();
     private final Map<String, Object> declared = new LinkedHashMap<>();
     private final Map<Long, List<String>> weightIndex = new HashMap<>();
     private final Map<String, RawTensor> weightSource = new HashMap<>();
-    private final List<Step> steps = new ArrayList<>();
+    private final List<Op> steps = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
     private boolean finished;
 
     private static final class Info {
         final int id;
         final Object array;
+        final Object handle;    // what the plan's steps hold for it
         String name;
         Role role;
         Object host;            // host-provided buffers: the array itself, or a copy once a kernel overwrites it
@@ -62,27 +60,21 @@ public final class PlanRecorder {
         Info(int id, Object array) {
             this.id = id;
             this.array = array;
+            this.handle = Plan.handle(array.getClass());
         }
     }
 
     public PlanRecorder(Backend delegate) {
         this.delegate = delegate;
-        this.proxy = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
-                (p, m, args) -> {
-                    if (m.getDeclaringClass() == Object.class) {
-                        return switch (m.getName()) {
-                            case "hashCode" -> System.identityHashCode(p);
-                            case "equals" -> p == args[0];
-                            default -> "plan-recorder(" + delegate.name() + ")";
-                        };
-                    }
-                    if (m.getName().equals("name") && m.getParameterCount() == 0) return "plan-recorder(" + delegate.name() + ")";
-                    return call(m, args);
-                });
+        this.recording = new Backend() {
+            @Override public String name() { return "plan-recorder(" + delegate.name() + ")"; }
+
+            @Override public void execute(Op op) { call(op); }
+        };
     }
 
     /** The backend to hand to the model while recording. */
-    public Backend backend() { return proxy; }
+    public Backend backend() { return recording; }
 
     /** Declares a per-execution input (uploaded every run). Call before the model first uses it. */
     public PlanRecorder input(String name, Object array) {
@@ -105,41 +97,26 @@ public final class PlanRecorder {
         return this;
     }
 
-    private Object call(Method m, Object[] args) throws Throwable {
+    private void call(Op op) {
         if (finished) throw new IllegalStateException("plan already finished");
-        Object[] a = args == null ? new Object[0] : args;
-        Access[] acc = Plan.access(m);
+        Object[] a = Ops.values(op);
+        Access[] acc = Ops.access(op.getClass());
+        String name = Ops.name(op);
         int step = steps.size();
-        if (m.getReturnType() != void.class) {
-            problems.add("Backend." + m.getName() + " returns a value to the host (step " + step + ")");
-        }
-        List<Arg> recorded = new ArrayList<>(a.length);
+        Object[] handles = a.clone();
         long[] before = new long[a.length];
         for (int i = 0; i < a.length; i++) {
-            if (acc[i] == null) {
-                if (!m.getParameterTypes()[i].isPrimitive()) {
-                    problems.add("Backend." + m.getName() + " takes a " + m.getParameterTypes()[i].getSimpleName()
-                            + " the plan cannot hold (step " + step + ")");
-                }
-                recorded.add(new Arg.Scalar(a[i]));
-            } else if (a[i] == null) {
-                recorded.add(new Arg.None());
-            } else {
-                Info in = acc[i] == Access.WRITE ? written(a[i], m, step, i) : read(a[i], m, step);
-                recorded.add(new Arg.Buf(in.id));
-                before[i] = hash(a[i]);
-            }
+            if (acc[i] == null || a[i] == null) continue;
+            Info in = acc[i] == Access.WRITE ? written(a[i], name, step, i) : read(a[i], name, step);
+            handles[i] = in.handle;
+            before[i] = hash(a[i]);
         }
-        steps.add(new Step(m, List.copyOf(recorded)));
+        steps.add(Ops.of(op.getClass(), handles));
         for (int i = 0; i < a.length; i++) {
             if (acc[i] != null && acc[i] != Access.READ && a[i] != null) keepFirstContents(infos.get(a[i]), step);
         }
-        Object result;
-        try {
-            result = m.invoke(delegate, a);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
+        delegate.execute(op);
+        String[] names = Ops.componentNames(op.getClass());
         for (int i = 0; i < a.length; i++) {
             if (acc[i] == null || a[i] == null) continue;
             Info in = infos.get(a[i]);
@@ -149,11 +126,10 @@ public final class PlanRecorder {
                 in.writtenHash = after;
                 in.writtenByKernel = true;
             } else if (after != before[i] && !writtenElsewhere(a, acc, i)) {
-                problems.add("Backend." + m.getName() + " changed its parameter " + i + " (" + in.name
-                        + "), which Plan.access lists as read-only: add the method to Plan's access table");
+                problems.add("Backend." + name + " changed " + names[i] + " (" + in.name + "), which Op."
+                        + op.getClass().getSimpleName() + " declares read-only: mark it @Out or @InOut");
             }
         }
-        return result;
     }
 
     /** Whether the same array is also passed as a written parameter of this call (in place). */
@@ -171,30 +147,30 @@ public final class PlanRecorder {
     }
 
     /** A kernel reads arr: host-provided on first sight; if a kernel wrote it, it must be unchanged since. */
-    private Info read(Object arr, Method m, int step) {
+    private Info read(Object arr, String op, int step) {
         boolean fresh = !infos.containsKey(arr);
         Info in = info(arr);
         if (fresh) classifyHostBuffer(in);
-        else checkUnchanged(in, m, step);
+        else checkUnchanged(in, op, step);
         return in;
     }
 
-    private Info written(Object arr, Method m, int step, int param) {
+    private Info written(Object arr, String op, int step, int param) {
         boolean fresh = !infos.containsKey(arr);
         Info in = info(arr);
         if (fresh) {
             in.role = Role.ACTIVATION;
-            in.name = "t" + step + "." + m.getName() + "." + param;
+            in.name = "t" + step + "." + op + "." + param;
         } else {
-            checkUnchanged(in, m, step);
+            checkUnchanged(in, op, step);
         }
         return in;
     }
 
-    private void checkUnchanged(Info in, Method m, int step) {
+    private void checkUnchanged(Info in, String op, int step) {
         if (in.writer >= 0 && hash(in.array) != in.writtenHash) {
             problems.add("host code changed " + in.name + " (written by step " + in.writer + ") before step "
-                    + step + " (" + m.getName() + ") used it");
+                    + step + " (" + op + ") used it");
             in.writtenHash = hash(in.array); // report each change once
         }
     }
@@ -218,7 +194,6 @@ public final class PlanRecorder {
         }
     }
 
-    /** A declared input by identity, else one not yet seen with the same type and contents (a copy). */
     /** A host-provided buffer a kernel is about to overwrite: keep the contents every run starts from. */
     private void keepFirstContents(Info in, int step) {
         if (in.host == null || in.hostCopied) return;
@@ -229,6 +204,7 @@ public final class PlanRecorder {
         in.hostCopied = true;
     }
 
+    /** A declared input by identity, else one not yet seen with the same type and contents (a copy). */
     private String matchInput(Object arr) {
         for (var e : declared.entrySet()) if (e.getValue() == arr) return e.getKey();
         for (var e : declared.entrySet()) {
@@ -286,12 +262,14 @@ public final class PlanRecorder {
             }
         }
         List<Buffer> buffers = new ArrayList<>(order.size());
+        List<Object> handles = new ArrayList<>(order.size());
         for (Info in : order) {
+            handles.add(in.handle);
             boolean hostProvided = in.role == Role.WEIGHT || in.role == Role.CONSTANT;
             buffers.add(new Buffer(in.id, in.name, in.array.getClass(), java.lang.reflect.Array.getLength(in.array),
                     in.role, hostProvided ? in.host : null, hostProvided && in.writtenByKernel));
         }
-        return new Plan(buffers, steps, problems);
+        return new Plan(buffers, handles, steps, problems);
     }
 
     private static Object copy(Object arr) {

@@ -3,7 +3,7 @@ package f5j.compute.plan;
 import f5j.compute.Backend;
 import f5j.config.DitArch;
 import f5j.dit.DiT;
-import f5j.dit.DitForwardKind;
+import f5j.golden.DitForwardKind;
 import f5j.golden.GoldenFile;
 import f5j.golden.Metrics;
 import f5j.tensor.Tensor;

@@ -5,6 +5,7 @@ import f5j.golden.Check;
 import f5j.golden.GoldenReport;
 import f5j.golden.Verifier;
 import f5j.golden.VerifyOptions;
+import f5j.testing.GoldenRun;
 import f5j.testing.Goldens;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,8 +24,8 @@ class PlanSamplingGoldenTest {
             "f5tts-tiny-v1/sample_euler_nfe8_cfg2.safetensors"})
     void planReplayedOdeMatchesPyTorch(String golden) {
         GoldenReport r = new GoldenReport();
-        Verifier.verifyOne(Goldens.file(golden), new VerifyOptions(PlanBackend.over(Backend.cpu()), null, null, null, null), r);
-        assertThat(r.firstFailure()).as(golden + ": " + r.summary()).isNull();
+        new Verifier(new VerifyOptions(PlanBackend.over(Backend.cpu()), null, null, null, null)).verify(Goldens.file(golden), r);
+        assertThat(GoldenRun.firstFailure(r)).as(golden + ": " + r.summary()).isNull();
         assertThat(r.count(Check.Status.SKIP)).isZero();
         assertThat(r.checks()).anyMatch(c -> c.name().equals("out/trajectory") && c.status() == Check.Status.PASS);
     }

@@ -1,15 +1,14 @@
 package f5j.compute.tornado;
 
 import f5j.compute.Backend;
+import f5j.compute.Op;
+import f5j.compute.Ops;
 import f5j.compute.plan.Plan;
 import f5j.compute.plan.PlanCompiler;
 import f5j.compute.plan.PlanExecutor;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 
 import java.lang.reflect.Array;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,14 +17,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * The TornadoVM backend ({@code --backend tornado}, built with {@code -Ptornadovm}).
  *
  * <p>Whole plans ({@link PlanCompiler#compile}) are the fast path: task graphs built once, weights resident
- * on the device, one execution plan reused for every run. Single {@link Backend} calls, which the layers
- * make when they are not driven through a plan, are offloaded as one-task plans cached per call shape;
- * their arrays travel both ways on every call, so that path is for correctness, not speed.
- *
- * <p>It is a {@link Proxy} over the Backend interface so that every Backend method is routed by name to
- * {@link TornadoPlanExecutor#addTask}; a method without a TornadoVM twin fails with a message naming it.
+ * on the device, one execution plan reused for every run. Single ops, which the layers issue when they are
+ * not driven through a plan, are offloaded as one-task plans cached per op shape; their arrays travel both
+ * ways on every call, so that path is for correctness, not speed. Either way each op becomes its
+ * {@link TornadoKernels} twin(s) in {@link TornadoPlanExecutor#tasks}.
  */
-public final class TornadoBackend implements InvocationHandler {
+public final class TornadoBackend implements Backend, PlanCompiler {
     /** Tasks per TornadoVM task graph (each graph's bytecode is bounded by -Dtornado.tvm.maxbytecodesize). */
     static final int TASKS_PER_GRAPH = Integer.getInteger("f5j.tornado.tasksPerGraph", 32);
 
@@ -40,49 +37,37 @@ public final class TornadoBackend implements InvocationHandler {
     }
 
     /** Called by f5j.cli.Backends through reflection, so the default build never links TornadoVM. */
-    public static Backend create() {
-        TornadoBackend h = new TornadoBackend();
-        return (Backend) Proxy.newProxyInstance(TornadoBackend.class.getClassLoader(),
-                new Class<?>[] {Backend.class, PlanCompiler.class}, h);
-    }
+    public static Backend create() { return new TornadoBackend(); }
+
+    @Override public String name() { return "tornado"; }
+
+    @Override public String toString() { return "tornado[" + device + "]"; }
 
     @Override
-    public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
-        if (m.getDeclaringClass() == Object.class) {
-            return switch (m.getName()) {
-                case "hashCode" -> System.identityHashCode(proxy);
-                case "equals" -> proxy == args[0];
-                default -> "tornado[" + device + "]";
-            };
-        }
-        if (m.getName().equals("name") && m.getParameterCount() == 0) return "tornado";
-        if (m.getDeclaringClass() == PlanCompiler.class) {
-            return new TornadoPlanExecutor((Plan) args[0], TASKS_PER_GRAPH);
-        }
-        call(m, args);
-        return null;
-    }
+    public PlanExecutor compile(Plan plan) { return new TornadoPlanExecutor(plan, TASKS_PER_GRAPH); }
 
-    /** One Backend call: a cached one-task plan for this shape; arrays in, the arrays it writes copied back. */
-    private void call(Method m, Object[] args) {
-        Plan.Access[] acc = Plan.access(m);
-        StringBuilder key = new StringBuilder(m.toGenericString());
+    /** One op: a cached one-task plan for this shape; arrays in, the arrays it writes copied back. */
+    @Override
+    public void execute(Op op) {
+        Ops.Access[] acc = Ops.access(op.getClass());
+        String[] names = Ops.componentNames(op.getClass());
+        Object[] v = Ops.values(op);
+        StringBuilder key = new StringBuilder(op.getClass().getName());
         Map<String, Object> inputs = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
+        for (int i = 0; i < v.length; i++) {
             if (acc[i] == null) {
-                key.append('|').append(args[i]);
+                key.append('|').append(v[i]);
             } else {
-                key.append('|').append(args[i] == null ? "null" : Array.getLength(args[i]));
-                if (args[i] != null && acc[i] != Plan.Access.WRITE) inputs.put("a" + i, args[i]);
+                key.append('|').append(v[i] == null ? "null" : Array.getLength(v[i]));
+                if (v[i] != null && acc[i] != Ops.Access.WRITE) inputs.put(names[i], v[i]);
             }
         }
-        PlanExecutor exec = singleCalls.computeIfAbsent(key.toString(),
-                k -> new TornadoPlanExecutor(Plan.ofCall(m, args), 1));
+        PlanExecutor exec = singleCalls.computeIfAbsent(key.toString(), k -> new TornadoPlanExecutor(Plan.ofCall(op), 1));
         Map<String, float[]> out = exec.run(inputs);
-        for (int i = 0; i < args.length; i++) {
-            if (acc[i] != null && acc[i] != Plan.Access.READ && args[i] != null) {
-                float[] r = out.get("a" + i);
-                System.arraycopy(r, 0, (float[]) args[i], 0, r.length);
+        for (int i = 0; i < v.length; i++) {
+            if (acc[i] != null && acc[i] != Ops.Access.READ && v[i] != null) {
+                float[] r = out.get(names[i]);
+                System.arraycopy(r, 0, (float[]) v[i], 0, r.length);
             }
         }
     }

@@ -2,12 +2,16 @@ package f5j.compute.tornado;
 
 import f5j.compute.Kernel;
 import f5j.compute.Kernels;
+import f5j.numerics.Erf;
 import uk.ac.manchester.tornado.api.annotations.Parallel;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
- * TornadoVM twins of {@link Kernels}, with the same arithmetic in the same order. They exist only because
+ * TornadoVM twins of {@link Kernels}, with the same arithmetic in the same order: this is the code TornadoVM
+ * compiles for the device ({@code --backend tornado}, a -Ptornadovm build), while {@link Kernels} is what
+ * the reference backend runs on the host. The default build compiles these against API stubs and a test
+ * (TaskTranslationTest) runs every op through both on random inputs and requires equal bits. They exist only because
  * the TornadoVM API forces two changes the plain kernels cannot carry without depending on TornadoVM:
  * <ul>
  *   <li>parallel loops are marked with {@link Parallel} (an annotation from tornado-api) and start at 0
@@ -18,7 +22,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * Flags are ints (0/1) rather than booleans, and absent arrays are a 1-element dummy, because every task
  * argument must be a device object or a primitive. No parameter may be named like an OpenCL C keyword:
  * TornadoVM keeps parameter names in the generated kernel ({@code half} failed to build on PoCL).
- * {@code Kernels.erf} is called as is: it is a pure static double function the offloadability test keeps
+ * {@link Erf#erf} is called as is: it is a pure static double function the offloadability test keeps
  * compilable.
  */
 @Kernel
@@ -88,7 +92,7 @@ public final class TornadoKernels {
     public static void geluErf(FloatArray x, FloatArray y, int n) {
         for (@Parallel int i = 0; i < n; i++) {
             float v = x.get(i);
-            y.set(i, (float) (0.5 * v * (1.0 + Kernels.erf(v * 0.7071067811865476))));
+            y.set(i, (float) (0.5 * v * (1.0 + Erf.erf(v * 0.7071067811865476))));
         }
     }
 

@@ -1,9 +1,9 @@
 package f5j.compute.tornado;
 
+import f5j.compute.Op;
+import f5j.compute.plan.HostPlanExecutor;
 import f5j.compute.plan.Plan;
 import f5j.compute.plan.Plan.Buffer;
-import f5j.compute.plan.HostPlanExecutor;
-import f5j.compute.plan.Plan.Step;
 import f5j.compute.plan.PlanExecutor;
 import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
 import uk.ac.manchester.tornado.api.TaskGraph;
@@ -48,11 +48,10 @@ final class TornadoPlanExecutor implements PlanExecutor {
         Arrays.fill(first, Integer.MAX_VALUE);
         Arrays.fill(last, -1);
         for (int s = 0; s < ns; s++) {
-            for (var a : plan.steps().get(s).args()) {
-                if (a instanceof Plan.Arg.Buf(int id)) {
-                    first[id] = Math.min(first[id], s);
-                    last[id] = Math.max(last[id], s);
-                }
+            for (int id : plan.bufferIds(plan.steps().get(s))) {
+                if (id < 0) continue;
+                first[id] = Math.min(first[id], s);
+                last[id] = Math.max(last[id], s);
             }
         }
         for (Buffer b : plan.withRole(Plan.Role.OUTPUT)) last[b.id()] = ns;
@@ -76,7 +75,7 @@ final class TornadoPlanExecutor implements PlanExecutor {
             if (!once.isEmpty()) g.transferToDevice(DataTransferMode.FIRST_EXECUTION, once.toArray());
             if (!every.isEmpty()) g.transferToDevice(DataTransferMode.EVERY_EXECUTION, every.toArray());
             for (int s = start; s < end; s++) {
-                for (TwinCall t : tasks("s" + s, plan.steps().get(s), device, none)) t.addTo(g);
+                for (TwinCall t : tasks("s" + s, plan.steps().get(s), new Args(plan, device, none))) t.addTo(g);
             }
             if (!persisted.isEmpty()) g.persistOnDevice(persisted.toArray());
             if (!back.isEmpty()) g.transferToHost(DataTransferMode.EVERY_EXECUTION, back.toArray());
@@ -86,86 +85,70 @@ final class TornadoPlanExecutor implements PlanExecutor {
     }
 
     /**
-     * The tasks for one step: the Backend method's arguments mapped onto its {@link TornadoKernels} twin(s)
-     * (scalars as recorded, sizes of the parallel range computed from them, absent arrays as flag 0).
+     * The tasks for one step: the op's components mapped onto its {@link TornadoKernels} twin(s) (scalars as
+     * recorded, the size of the parallel range computed from them, absent arrays as flag 0). No default
+     * branch: an op without a twin does not compile.
      */
-    static List<TwinCall> tasks(String id, Step s, TornadoNativeArray[] device, FloatArray none) {
-        Args a = new Args(s, device, none);
-        return switch (s.name()) {
-            // linear(x, rows, in, w, b, out, y)
-            case "linear" -> List.of(TwinCall.of(id, TornadoKernels::linear, a.f(0), s.i(2), a.f(3), a.f(4), a.flag(4), s.i(5),
-                    a.f(6), s.i(1)));
-            // layerNorm(x, rows, dim, gamma, beta, eps, y)
-            case "layerNorm" -> List.of(TwinCall.of(id, TornadoKernels::layerNorm, a.f(0), s.i(2), a.f(3), a.f(4), a.flag(3),
-                    s.f(5), a.f(6), s.i(1)));
-            // rmsNorm(x, rows, dim, gamma, eps, y)
-            case "rmsNorm" -> List.of(TwinCall.of(id, TornadoKernels::rmsNorm, a.f(0), s.i(2), a.f(3), s.f(4), a.f(5), s.i(1)));
-            // unary(x, n, y)
-            case "silu" -> List.of(TwinCall.of(id, TornadoKernels::silu, a.f(0), a.f(2), s.i(1)));
-            case "mish" -> List.of(TwinCall.of(id, TornadoKernels::mish, a.f(0), a.f(2), s.i(1)));
-            case "geluErf" -> List.of(TwinCall.of(id, TornadoKernels::geluErf, a.f(0), a.f(2), s.i(1)));
-            case "geluTanh" -> List.of(TwinCall.of(id, TornadoKernels::geluTanh, a.f(0), a.f(2), s.i(1)));
-            // binary(a, b, n, y)
-            case "add" -> List.of(TwinCall.of(id, TornadoKernels::add, a.f(0), a.f(1), a.f(3), s.i(2)));
-            case "mul" -> List.of(TwinCall.of(id, TornadoKernels::mul, a.f(0), a.f(1), a.f(3), s.i(2)));
-            // conv1d(x, batch, len, cin, w, b, cout, k, groups, pad, y)
-            case "conv1d" -> List.of(TwinCall.of(id, TornadoKernels::conv1d, a.f(0), s.i(2), s.i(3), a.f(4), a.f(5), a.flag(5),
-                    s.i(6), s.i(7), s.i(8), s.i(9), a.f(10), s.i(1) * s.i(2)));
-            // attention(q, k, v, batch, len, heads, dh, keyMask, out)
-            case "attention" -> List.of(TwinCall.of(id, TornadoKernels::attention, a.f(0), a.f(1), a.f(2), s.i(4), s.i(5), s.i(6),
-                    a.f(7), a.flag(7), a.f(8), s.i(3) * s.i(5) * s.i(4)));
-            // gatherRows(table, dim, ids, rows, y)
-            case "gatherRows" -> List.of(TwinCall.of(id, TornadoKernels::gatherRows, a.f(0), s.i(1), a.ints(2), a.f(4), s.i(3)));
-            // zeroRows(x, rows, dim, keep)
-            case "zeroRows" -> List.of(TwinCall.of(id, TornadoKernels::zeroRows, a.f(0), s.i(2), a.f(3), s.i(1)));
-            // concatLast(a, da, b, db, bZero, c, dc, rows, y)
-            case "concatLast" -> List.of(TwinCall.of(id, TornadoKernels::concatLast, a.f(0), s.i(1), a.f(2), s.i(3), s.bool(4) ? 1 : 0,
-                    a.f(5), s.i(6), a.f(8), s.i(7)));
-            // modulate(x, batch, len, dim, emb, embWidth, scaleOff, shiftOff, y)
-            case "modulate" -> List.of(TwinCall.of(id, TornadoKernels::modulate, a.f(0), s.i(2), s.i(3), a.f(4), s.i(5), s.i(6),
-                    s.i(7), a.f(8), s.i(1) * s.i(2)));
-            // gatedAdd(x, y, batch, len, dim, emb, embWidth, gateOff)
-            case "gatedAdd" -> List.of(TwinCall.of(id, TornadoKernels::gatedAdd, a.f(0), a.f(1), s.i(3), s.i(4), a.f(5), s.i(6),
-                    s.i(7), s.i(2) * s.i(3)));
-            // grn(x, batch, len, dim, gamma, beta, nx, y): two tasks, as on the CPU
-            case "grn" -> List.of(TwinCall.of(id + "a", TornadoKernels::grnScale, a.f(0), s.i(2), s.i(3), a.f(6), s.i(1)),
-                    TwinCall.of(id + "b", TornadoKernels::grnApply, a.f(0), s.i(2), s.i(3), a.f(6), a.f(4), a.f(5),
-                            a.f(7), s.i(1) * s.i(2)));
-            // angleTable(invFreq, half, len, cos, sin)
-            case "angleTable" -> List.of(TwinCall.of(id, TornadoKernels::angleTable, a.f(0), s.i(1), a.f(3), a.f(4), s.i(2)));
-            // addCosSin(x, batch, len, half, cos, sin, validLen)
-            case "addCosSin" -> List.of(TwinCall.of(id, TornadoKernels::addCosSin, a.f(0), s.i(2), s.i(3), a.f(4), a.f(5), a.ints(6),
-                    s.i(1) * s.i(2)));
-            // rotary(x, batch, len, heads, dh, ropeHeads, cos, sin)
-            case "rotary" -> List.of(TwinCall.of(id, TornadoKernels::rotary, a.f(0), s.i(2), s.i(3), s.i(4), s.i(5), a.f(6), a.f(7),
-                    s.i(1) * s.i(2)));
-            // timestepSinusoid(time, batch, scale, freqs, half, y)
-            case "timestepSinusoid" -> List.of(TwinCall.of(id, TornadoKernels::timestepSinusoid, a.f(0), s.f(2), a.f(3), s.i(4),
-                    a.f(5), s.i(1)));
-            // addScaled(a, b, s, n, y)
-            case "addScaled" -> List.of(TwinCall.of(id, TornadoKernels::addScaled, a.f(0), a.f(1), s.f(2), a.f(4), s.i(3)));
-            // cfgCombine(packed, half, cfg, y)
-            case "cfgCombine" -> List.of(TwinCall.of(id, TornadoKernels::cfgCombine, a.f(0), s.i(1), s.f(2), a.f(3)));
-            // scaleLast(x, rows, dim, g, y)
-            case "scaleLast" -> List.of(TwinCall.of(id, TornadoKernels::scaleLast, a.f(0), s.i(2), a.f(3), a.f(4), s.i(1)));
-            // polarSpectrum(x, rows, bins, maxMag, re, im)
-            case "polarSpectrum" -> List.of(TwinCall.of(id, TornadoKernels::polarSpectrum, a.f(0), s.i(2), s.f(3), a.f(4),
-                    a.f(5), s.i(1)));
-            default -> throw new UnsupportedOperationException("Backend." + s.name()
-                    + " has no TornadoVM twin in f5j.compute.tornado.TornadoKernels yet");
+    static List<TwinCall> tasks(String id, Op op, Args a) {
+        return switch (op) {
+            case Op.Linear o -> List.of(TwinCall.of(id, TornadoKernels::linear, a.f(o.x()), o.in(), a.f(o.w()), a.f(o.b()),
+                    a.flag(o.b()), o.out(), a.f(o.y()), o.rows()));
+            case Op.LayerNorm o -> List.of(TwinCall.of(id, TornadoKernels::layerNorm, a.f(o.x()), o.dim(), a.f(o.gamma()),
+                    a.f(o.beta()), a.flag(o.gamma()), o.eps(), a.f(o.y()), o.rows()));
+            case Op.RmsNorm o -> List.of(TwinCall.of(id, TornadoKernels::rmsNorm, a.f(o.x()), o.dim(), a.f(o.gamma()), o.eps(),
+                    a.f(o.y()), o.rows()));
+            case Op.Silu o -> List.of(TwinCall.of(id, TornadoKernels::silu, a.f(o.x()), a.f(o.y()), o.n()));
+            case Op.Mish o -> List.of(TwinCall.of(id, TornadoKernels::mish, a.f(o.x()), a.f(o.y()), o.n()));
+            case Op.GeluErf o -> List.of(TwinCall.of(id, TornadoKernels::geluErf, a.f(o.x()), a.f(o.y()), o.n()));
+            case Op.GeluTanh o -> List.of(TwinCall.of(id, TornadoKernels::geluTanh, a.f(o.x()), a.f(o.y()), o.n()));
+            case Op.Add o -> List.of(TwinCall.of(id, TornadoKernels::add, a.f(o.a()), a.f(o.b()), a.f(o.y()), o.n()));
+            case Op.Mul o -> List.of(TwinCall.of(id, TornadoKernels::mul, a.f(o.a()), a.f(o.b()), a.f(o.y()), o.n()));
+            case Op.Conv1d o -> List.of(TwinCall.of(id, TornadoKernels::conv1d, a.f(o.x()), o.len(), o.cin(), a.f(o.w()),
+                    a.f(o.b()), a.flag(o.b()), o.cout(), o.k(), o.groups(), o.pad(), a.f(o.y()), o.batch() * o.len()));
+            case Op.Attention o -> List.of(TwinCall.of(id, TornadoKernels::attention, a.f(o.q()), a.f(o.k()), a.f(o.v()),
+                    o.len(), o.heads(), o.dh(), a.f(o.keyMask()), a.flag(o.keyMask()), a.f(o.out()),
+                    o.batch() * o.heads() * o.len()));
+            case Op.ScaleLast o -> List.of(TwinCall.of(id, TornadoKernels::scaleLast, a.f(o.x()), o.dim(), a.f(o.g()),
+                    a.f(o.y()), o.rows()));
+            case Op.PolarSpectrum o -> List.of(TwinCall.of(id, TornadoKernels::polarSpectrum, a.f(o.x()), o.bins(),
+                    o.maxMag(), a.f(o.re()), a.f(o.im()), o.rows()));
+            case Op.GatherRows o -> List.of(TwinCall.of(id, TornadoKernels::gatherRows, a.f(o.table()), o.dim(),
+                    a.ints(o.ids()), a.f(o.y()), o.rows()));
+            case Op.ZeroRows o -> List.of(TwinCall.of(id, TornadoKernels::zeroRows, a.f(o.x()), o.dim(), a.f(o.keep()),
+                    o.rows()));
+            case Op.ConcatLast o -> List.of(TwinCall.of(id, TornadoKernels::concatLast, a.f(o.a()), o.da(), a.f(o.b()),
+                    o.db(), o.bZero() ? 1 : 0, a.f(o.c()), o.dc(), a.f(o.y()), o.rows()));
+            case Op.Modulate o -> List.of(TwinCall.of(id, TornadoKernels::modulate, a.f(o.x()), o.len(), o.dim(),
+                    a.f(o.emb()), o.embWidth(), o.scaleOff(), o.shiftOff(), a.f(o.y()), o.batch() * o.len()));
+            case Op.GatedAdd o -> List.of(TwinCall.of(id, TornadoKernels::gatedAdd, a.f(o.x()), a.f(o.y()), o.len(),
+                    o.dim(), a.f(o.emb()), o.embWidth(), o.gateOff(), o.batch() * o.len()));
+            // two tasks, as on the CPU
+            case Op.Grn o -> List.of(
+                    TwinCall.of(id + "a", TornadoKernels::grnScale, a.f(o.x()), o.len(), o.dim(), a.f(o.nx()), o.batch()),
+                    TwinCall.of(id + "b", TornadoKernels::grnApply, a.f(o.x()), o.len(), o.dim(), a.f(o.nx()),
+                            a.f(o.gamma()), a.f(o.beta()), a.f(o.y()), o.batch() * o.len()));
+            case Op.AngleTable o -> List.of(TwinCall.of(id, TornadoKernels::angleTable, a.f(o.invFreq()), o.halfLen(),
+                    a.f(o.cos()), a.f(o.sin()), o.len()));
+            case Op.AddCosSin o -> List.of(TwinCall.of(id, TornadoKernels::addCosSin, a.f(o.x()), o.len(), o.halfLen(),
+                    a.f(o.cos()), a.f(o.sin()), a.ints(o.validLen()), o.batch() * o.len()));
+            case Op.Rotary o -> List.of(TwinCall.of(id, TornadoKernels::rotary, a.f(o.x()), o.len(), o.heads(), o.dh(),
+                    o.ropeHeads(), a.f(o.cos()), a.f(o.sin()), o.batch() * o.len()));
+            case Op.TimestepSinusoid o -> List.of(TwinCall.of(id, TornadoKernels::timestepSinusoid, a.f(o.time()),
+                    o.scale(), a.f(o.freqs()), o.halfLen(), a.f(o.y()), o.batch()));
+            case Op.AddScaled o -> List.of(TwinCall.of(id, TornadoKernels::addScaled, a.f(o.a()), a.f(o.b()), o.s(),
+                    a.f(o.y()), o.n()));
+            case Op.CfgCombine o -> List.of(TwinCall.of(id, TornadoKernels::cfgCombine, a.f(o.packed()), o.halfLen(),
+                    o.cfg(), a.f(o.y())));
         };
     }
 
-    /** A step's array arguments as device arrays; absent ones are a 1-element dummy with flag 0. */
-    private record Args(Step s, TornadoNativeArray[] device, FloatArray none) {
-        FloatArray f(int i) { return s.isNone(i) ? none : (FloatArray) device[s.buf(i)]; }
+    /** A step's arrays (plan handles) as device arrays; an absent one is a 1-element dummy with flag 0. */
+    record Args(Plan plan, TornadoNativeArray[] device, FloatArray none) {
+        FloatArray f(float[] handle) { return handle == null ? none : (FloatArray) device[plan.buffer(handle).id()]; }
 
-        IntArray ints(int i) {
-            if (s.isNone(i)) throw new IllegalArgumentException("Backend." + s.name() + ": int array " + i + " is null");
-            return (IntArray) device[s.buf(i)];
-        }
+        IntArray ints(int[] handle) { return (IntArray) device[plan.buffer(handle).id()]; }
 
-        int flag(int i) { return s.isNone(i) ? 0 : 1; }
+        int flag(Object handle) { return handle == null ? 0 : 1; }
     }
 
     @Override
@@ -183,8 +166,9 @@ final class TornadoPlanExecutor implements PlanExecutor {
         TornadoNativeArray[] device = allocate(plan.requireValid());
         FloatArray none = dummy();
         upload(plan, device, inputs);
+        Args args = new Args(plan, device, none);
         for (int s = 0; s < plan.steps().size(); s++) {
-            for (TwinCall t : tasks("s" + s, plan.steps().get(s), device, none)) t.runOnHost();
+            for (TwinCall t : tasks("s" + s, plan.steps().get(s), args)) t.runOnHost();
         }
         return download(plan, device);
     }

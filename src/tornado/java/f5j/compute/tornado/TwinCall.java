@@ -3,54 +3,51 @@ package f5j.compute.tornado;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.common.TornadoFunctions.*;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-
 /**
  * One TornadoVM task: a {@link TornadoKernels} method reference with its arguments. It is added to a
  * {@link TaskGraph} for the device, or run directly on the JVM ({@link #runOnHost}), where the @Parallel
  * loops are plain loops: that is how the translation of plans into tasks is tested without TornadoVM's
  * runtime or a GPU. The typed factories mirror TaskGraph.task's overloads so arguments are type checked.
  */
-record TwinCall(String id, Object fn, Object[] args) {
+record TwinCall(String id, Object fn, Object[] args, Runnable onHost) {
     static <T1, T2, T3> TwinCall of(String id, Task3<T1, T2, T3> fn, T1 a1, T2 a2, T3 a3) {
-        return new TwinCall(id, fn, new Object[] {a1, a2, a3});
+        return new TwinCall(id, fn, new Object[] {a1, a2, a3}, () -> fn.apply(a1, a2, a3));
     }
 
     static <T1, T2, T3, T4> TwinCall of(String id, Task4<T1, T2, T3, T4> fn, T1 a1, T2 a2, T3 a3, T4 a4) {
-        return new TwinCall(id, fn, new Object[] {a1, a2, a3, a4});
+        return new TwinCall(id, fn, new Object[] {a1, a2, a3, a4}, () -> fn.apply(a1, a2, a3, a4));
     }
 
     static <T1, T2, T3, T4, T5> TwinCall of(String id, Task5<T1, T2, T3, T4, T5> fn, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5) {
-        return new TwinCall(id, fn, new Object[] {a1, a2, a3, a4, a5});
+        return new TwinCall(id, fn, new Object[] {a1, a2, a3, a4, a5}, () -> fn.apply(a1, a2, a3, a4, a5));
     }
 
     static <T1, T2, T3, T4, T5, T6> TwinCall of(String id, Task6<T1, T2, T3, T4, T5, T6> fn, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6) {
-        return new TwinCall(id, fn, new Object[] {a1, a2, a3, a4, a5, a6});
+        return new TwinCall(id, fn, new Object[] {a1, a2, a3, a4, a5, a6}, () -> fn.apply(a1, a2, a3, a4, a5, a6));
     }
 
     static <T1, T2, T3, T4, T5, T6, T7> TwinCall of(String id, Task7<T1, T2, T3, T4, T5, T6, T7> fn, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7) {
-        return new TwinCall(id, fn, new Object[] {a1, a2, a3, a4, a5, a6, a7});
+        return new TwinCall(id, fn, new Object[] {a1, a2, a3, a4, a5, a6, a7}, () -> fn.apply(a1, a2, a3, a4, a5, a6, a7));
     }
 
     static <T1, T2, T3, T4, T5, T6, T7, T8> TwinCall of(String id, Task8<T1, T2, T3, T4, T5, T6, T7, T8> fn, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8) {
-        return new TwinCall(id, fn, new Object[] {a1, a2, a3, a4, a5, a6, a7, a8});
+        return new TwinCall(id, fn, new Object[] {a1, a2, a3, a4, a5, a6, a7, a8}, () -> fn.apply(a1, a2, a3, a4, a5, a6, a7, a8));
     }
 
     static <T1, T2, T3, T4, T5, T6, T7, T8, T9> TwinCall of(String id, Task9<T1, T2, T3, T4, T5, T6, T7, T8, T9> fn, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9) {
-        return new TwinCall(id, fn, new Object[] {a1, a2, a3, a4, a5, a6, a7, a8, a9});
+        return new TwinCall(id, fn, new Object[] {a1, a2, a3, a4, a5, a6, a7, a8, a9}, () -> fn.apply(a1, a2, a3, a4, a5, a6, a7, a8, a9));
     }
 
     static <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> TwinCall of(String id, Task10<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> fn, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10) {
-        return new TwinCall(id, fn, new Object[] {a1, a2, a3, a4, a5, a6, a7, a8, a9, a10});
+        return new TwinCall(id, fn, new Object[] {a1, a2, a3, a4, a5, a6, a7, a8, a9, a10}, () -> fn.apply(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10));
     }
 
     static <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11> TwinCall of(String id, Task11<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11> fn, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11) {
-        return new TwinCall(id, fn, new Object[] {a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11});
+        return new TwinCall(id, fn, new Object[] {a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11}, () -> fn.apply(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11));
     }
 
     static <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> TwinCall of(String id, Task12<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> fn, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12) {
-        return new TwinCall(id, fn, new Object[] {a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12});
+        return new TwinCall(id, fn, new Object[] {a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12}, () -> fn.apply(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12));
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -72,21 +69,5 @@ record TwinCall(String id, Object fn, Object[] args) {
     }
 
     /** Runs the kernel on the JVM (sequentially): the same arithmetic the device executes. */
-    void runOnHost() {
-        Class<?> iface = fn.getClass().getInterfaces()[0];
-        for (Method m : iface.getMethods()) {
-            if (m.getName().equals("apply") && m.getParameterCount() == args.length) {
-                try {
-                    m.invoke(fn, args);
-                    return;
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
-                } catch (InvocationTargetException e) {
-                    if (e.getCause() instanceof RuntimeException r) throw r;
-                    throw new IllegalStateException(e.getCause());
-                }
-            }
-        }
-        throw new IllegalStateException(iface + " has no apply/" + args.length);
-    }
+    void runOnHost() { onHost.run(); }
 }
