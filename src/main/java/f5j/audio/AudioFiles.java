@@ -28,8 +28,9 @@ import java.util.Arrays;
 /**
  * Reference audio in any format f5j reads, recognised by its first bytes: WAV ({@link PcmSegment#readWav}),
  * FLAC (jflac), MP3 (JLayer) and Ogg Vorbis (JOrbis through vorbisspi), all pure Java. Compressed files are
- * decoded to the integer PCM that upstream's pydub gets from ffmpeg for them — 16-bit for MP3 and Vorbis,
- * the stored width for FLAC — and then go through the same preprocessing, mixing and resampling as a WAV.
+ * decoded to integer PCM as upstream's pydub gets it from ffmpeg — the stored width for FLAC, 16-bit for MP3 —
+ * and then go through the same preprocessing, mixing and resampling as a WAV. (For Vorbis pydub asks ffmpeg
+ * for 32-bit samples; vorbisspi decodes to 16 bits, which moves the result by less than 16-bit rounding.)
  */
 public final class AudioFiles {
     private AudioFiles() {}
