@@ -99,6 +99,11 @@ public final class Main implements Callable<Integer> {
                 String hint = suggestion(cmd, u);
                 err.println(name + ": " + u + ": unknown option" + (hint != null ? "; did you mean " + hint + "?" : ""));
             }
+        } else if (ex instanceof picocli.CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+                && !cmd.getSubcommands().isEmpty()) {
+            List<String> near = u.getSuggestions();
+            err.println(name + ": " + u.getUnmatched().getFirst() + ": unknown command"
+                    + (near.isEmpty() ? " (" + String.join(", ", cmd.getSubcommands().keySet()) + ")" : "; did you mean " + near.getFirst() + "?"));
         } else {
             err.println(name + ": " + ex.getMessage());
         }
@@ -109,13 +114,15 @@ public final class Main implements Callable<Integer> {
     /** Arguments that look like options but that no (sub)command on the command line declares. */
     private static List<String> unknownOptions(CommandLine cmd, String[] args) {
         List<String> out = new ArrayList<>();
-        boolean past = false;
+        boolean past = cmd.getParent() == null; // the root's options start at the first argument
         for (String a : args) {
             if (a.equals("--")) break;
             if (!past) { // only arguments after the failing command's own name
                 past = a.equals(cmd.getCommandName());
                 continue;
             }
+            // a command's own options come before its subcommand's name (a misspelled one included)
+            if (!a.startsWith("-") && !cmd.getSubcommands().isEmpty()) break;
             if (!a.startsWith("-") || a.equals("-") || isNumber(a)) continue;
             String opt = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
             if (cmd.getCommandSpec().findOption(opt) == null && !out.contains(opt)) out.add(opt);

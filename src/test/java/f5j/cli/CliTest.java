@@ -69,6 +69,15 @@ class CliTest {
     }
 
     @Test
+    void misspelledCommandIsNamedWithASuggestion() {
+        Run r = run("synht", "-t", "x");
+        assertThat(r.rc()).isEqualTo(2);
+        assertThat(r.err()).contains("f5j: synht: unknown command; did you mean synth?");
+        assertThat(run("golden", "verfy", "x").err()).contains("f5j golden: verfy: unknown command; did you mean verify?");
+        assertThat(run("--verison").err()).contains("f5j: --verison: unknown option; did you mean --version?");
+    }
+
+    @Test
     void everyBackendIsListedInEachCommandsHelp() {
         for (String[] cmd : new String[][] {{"synth"}, {"vocode"}, {"bench"}, {"demo"}, {"golden", "verify"}, {"golden", "record"}}) {
             String[] a = Stream.concat(Stream.of(cmd), Stream.of("--help")).toArray(String[]::new);
