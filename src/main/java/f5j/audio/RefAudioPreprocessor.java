@@ -29,7 +29,7 @@ public final class RefAudioPreprocessor {
     public static Result process(Path wav) { return process(wav, s -> { }); }
 
     public static Result process(Path wav, Consumer<String> info) {
-        PcmSegment in = PcmSegment.readWav(wav);
+        PcmSegment in = AudioFiles.readPcm(wav); // WAV, FLAC, MP3 or Ogg Vorbis
         if (in.frames() == 0) throw new F5jException(wav + ": the reference audio is empty");
         List<String> notes = new ArrayList<>();
         PcmSegment kept = joinUpTo12s(Silence.splitOnSilence(in, 1000, -50, 1000, 10), notes, "(1)");

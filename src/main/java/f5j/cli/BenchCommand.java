@@ -17,7 +17,12 @@ import f5j.vocoder.VocosConfig;
 import f5j.weights.Checkpoints;
 import f5j.weights.RawTensor;
 import f5j.weights.Weights;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -40,8 +45,7 @@ final class BenchCommand implements Callable<Integer> {
     Path model;
     @Option(names = "--frames", defaultValue = "1000", description = "mel frames (default ${DEFAULT-VALUE})")
     int frames;
-    @Option(names = "--backend", defaultValue = "cpu", description = "cpu (SIMD, all cores) or reference (plain kernels, one thread)")
-    String backend;
+    @Mixin BackendOption backend;
     @Option(names = "--repeat", defaultValue = "3", description = "timed runs after one warm-up; the median is reported (default ${DEFAULT-VALUE})")
     int repeat;
     @Option(names = "--seed", defaultValue = "0") long seed;
@@ -56,13 +60,15 @@ final class BenchCommand implements Callable<Integer> {
             description = "text to synthesise for the whole-synthesis timing") String text;
     @Option(names = "--vocoder", paramLabel = "DIR", description = "Vocos folder for the whole synthesis (default: random weights of --vocos-preset)")
     Path vocoder;
-    @Option(names = "--nfe", defaultValue = "32", description = "ODE steps of the whole synthesis (default ${DEFAULT-VALUE})") int nfe;
+    @Option(names = "--nfe", defaultValue = "32", description = "ODE steps of the whole synthesis, 1 to " + SynthSettings.MAX_NFE
+            + " (default ${DEFAULT-VALUE})") int nfe;
 
     @Override
     public Integer call() {
         if (frames < 8) throw new F5jException("--frames " + frames + ": need at least 8");
+        SynthSettings settings = SynthSettings.defaults().withNfe(nfe); // checked before any work
         if (repeat < 1) throw new F5jException("--repeat " + repeat + ": need at least 1");
-        Backend be = Backends.byName(backend);
+        Backend be = backend.backend();
         ModelConfig mc;
         Map<String, RawTensor> sd;
         String label;
@@ -80,34 +86,50 @@ final class BenchCommand implements Callable<Integer> {
         VocosConfig vc = noVocos ? null : VocosConfig.load(Presets.path(vocosPreset));
         Map<String, RawTensor> vw = noVocos ? null : RandomWeights.vocos(vc, seed + 1);
         OpProfile prof = profile ? new OpProfile(be) : null;
-        Map<String, Object> res = Bench.run(new Bench.Setup(label, mc.arch(), sd, vc, vw, mc.melSpec(), be, frames,
-                repeat, seed, prof));
-        if (refAudio != null) {
-            if (model == null) throw new F5jException("--ref-audio: the whole-synthesis timing needs --model");
-            synth(mc, sd, be, res);
+        if (refAudio != null && model == null) throw new F5jException("--ref-audio: the whole-synthesis timing needs --model");
+        Map<String, Object> res;
+        // Bench.run reports nothing until it is done: an open-ended bar on stderr shows that it runs, and for how long
+        try (ProgressBar bar = progress("bench", -1)) {
+            bar.setExtraMessage("DiT forward" + (noVocos ? "" : ", Vocos decode") + ", mel: 1 warm-up + " + repeat + " timed runs each");
+            res = Bench.run(new Bench.Setup(label, mc.arch(), sd, vc, vw, mc.melSpec(), be, frames, repeat, seed, prof));
         }
+        if (refAudio != null) synth(mc, sd, be, settings, res);
         System.out.print(Bench.table(res));
         System.out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(res));
         return 0;
     }
 
     /** One whole synthesis (reference preprocessing, chunking, ODE solve, Vocos), timed after a warm-up run. */
-    private void synth(ModelConfig mc, Map<String, RawTensor> sd, Backend be, Map<String, Object> res) {
+    private void synth(ModelConfig mc, Map<String, RawTensor> sd, Backend be, SynthSettings settings, Map<String, Object> res) {
         VocosConfig vc = VocosConfig.load(Presets.path(vocosPreset));
         Vocos vocos = vocoder != null ? Vocos.load(vocoder, be) : Vocos.fromStateDict(RandomWeights.vocos(vc, seed + 1), vc, be);
         Synthesizer synth = new Synthesizer(mc, sd, Vocab.load(model.resolve("vocab.txt")), vocos, be);
         Reference ref = Reference.load(refAudio, refText, m -> { });
-        SynthSettings settings = SynthSettings.defaults().withNfe(nfe);
         List<String> chunks = Synthesizer.chunkText(ref, text, settings.speed());
-        synth.synthesize(ref, chunks, i -> seed + i, settings, Synthesizer.Listener.NONE); // warm-up
-        long t0 = System.nanoTime();
-        Synthesizer.Result r = synth.synthesize(ref, chunks, i -> seed + i, settings, Synthesizer.Listener.NONE);
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        Synthesizer.Result r;
+        double seconds;
+        try (ProgressBar bar = progress("synth", 2L * chunks.size() * settings.nfe())) {
+            Synthesizer.Listener steps = new Synthesizer.Listener() {
+                @Override
+                public void stepDone() { bar.step(); }
+            };
+            bar.setExtraMessage("warm-up run");
+            synth.synthesize(ref, chunks, i -> seed + i, settings, steps);
+            bar.setExtraMessage("timed run");
+            long t0 = System.nanoTime();
+            r = synth.synthesize(ref, chunks, i -> seed + i, settings, steps);
+            seconds = (System.nanoTime() - t0) / 1e9;
+        }
         res.put("synth_s", Math.round(seconds * 1e4) / 1e4);
         res.put("synth_audio_s", Math.round(r.seconds() * 1e4) / 1e4);
         res.put("synth_nfe", nfe);
         res.put("synth_rtf", Math.round(seconds / r.seconds() * 1e4) / 1e4);
         res.put("peak_rss_mb", Math.round(Bench.peakRssMb() * 10) / 10.0);
+    }
+
+    private static ProgressBar progress(String task, long max) {
+        return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(500).build();
     }
 
     private static Path weightsFile(Path dir) {

@@ -1,14 +1,16 @@
 package f5j.cli;
 
-import f5j.infer.SynthSettings;
+import f5j.infer.VoiceScript;
 import f5j.util.F5jException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -18,20 +20,24 @@ final class DemoCommand implements Callable<Integer> {
     static final String TEXT = "Olá, tudo bem? Eu sou uma voz sintética. Hoje o dia está lindo, "
             + "e eu vou passear no parque com os meus amigos.";
 
-    @Option(names = "--out", defaultValue = "out/demo.wav", paramLabel = "WAV", description = "output WAV (default ${DEFAULT-VALUE})") Path out;
-    @Option(names = "--nfe", defaultValue = "32", description = "ODE steps (default ${DEFAULT-VALUE})") int nfe;
-    @Option(names = "--seed", defaultValue = "0", description = "sampling seed (default ${DEFAULT-VALUE})") long seed;
-    @Option(names = "--backend", defaultValue = "cpu", description = "cpu or tornado (default ${DEFAULT-VALUE})") String backend;
+    @Option(names = "--out", defaultValue = "out/demo.wav", paramLabel = "WAV", description = "output WAV, or - for stdout (default ${DEFAULT-VALUE})") Path out;
+    @Mixin SamplingOptions sampling;
+    @Mixin SeedOption seed;
+    @Mixin BackendOption backend;
 
     @Override
     public Integer call() {
+        var settings = sampling.settings();
+        Outputs.requireAudioExtension("--out", out);
+        Outputs.requireWritable("--out", out);
         System.err.println("f5j demo: the bundled model and vocoder have RANDOM weights (the golden test model);");
         System.err.println("          this run proves the whole pipeline works, the output is noise, not speech.");
         System.err.println("          For real speech: ./f5j convert a published checkpoint, then ./f5j synth --model DIR ...");
         Path ref = SynthRun.home().resolve("weights/ref/ref_24k_mono.wav");
         String refText = readRefText(SynthRun.home().resolve("weights/ref/ref_24k_mono.txt"));
-        SynthRun.run(SynthRun.bundledModel(), SynthRun.bundledVocoder(), ref, refText, TEXT, seed,
-                SynthSettings.defaults().withNfe(nfe), Backends.byName(backend), out, System.err);
+        ModelSource model = ModelSource.of(null, null, null, null, null, f5j.weights.Weights.EMA);
+        SynthRun.run(new SynthRun.Job(model, SynthRun.bundledVocoder(), Map.of(VoiceScript.MAIN, new SynthRun.Voice(ref, refText, null)),
+                TEXT, seed.orElse(0), settings, backend.backend(), out, false, null, true), System.err);
         return 0;
     }
 

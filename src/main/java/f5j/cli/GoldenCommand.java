@@ -8,7 +8,9 @@ import f5j.golden.GoldenReport;
 import f5j.golden.Verifier;
 import f5j.golden.VerifyOptions;
 import f5j.util.F5jException;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -22,15 +24,17 @@ import java.util.stream.Stream;
 
 @Command(name = "golden", mixinStandardHelpOptions = true, description = "Verify (and record) golden outputs.",
         subcommands = {GoldenCommand.Verify.class, GoldenCommand.Record.class, GoldenCommand.Diff.class})
-final class GoldenCommand implements Runnable {
+final class GoldenCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
-    public void run() { new picocli.CommandLine(this).usage(System.out); }
+    public Integer call() { return Main.usageError(spec); }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = "Replay golden files (or every golden under a folder) and compare each tensor.")
     static final class Verify implements Callable<Integer> {
         @Parameters(arity = "1..*", paramLabel = "FILE|DIR") List<Path> paths;
-        @Option(names = "--backend", defaultValue = "cpu", description = "cpu, tornado (TornadoVM; build with -Ptornadovm) or cpu-plan (the device plan path on the CPU)") String backend;
+        @Mixin BackendOption backend;
         @Option(names = "--model", description = "model folder to use instead of the one the golden names") Path model;
         @Option(names = "--vocoder", description = "vocoder folder to use instead of the one the golden names") Path vocoder;
         @Option(names = "--rtol", description = "relative tolerance for every tensor") Double rtol;
@@ -40,7 +44,9 @@ final class GoldenCommand implements Runnable {
         @Override
         public Integer call() {
             List<Path> files = expand(paths);
-            VerifyOptions opts = new VerifyOptions(Backends.byName(backend), model, vocoder, rtol, atol);
+            // nothing verified is not a pass: a CI job pointed at the wrong folder must fail
+            if (files.isEmpty()) throw new F5jException(paths + ": no golden files (.safetensors, .pt, .bin) to verify");
+            VerifyOptions opts = new VerifyOptions(backend.backend(), model, vocoder, rtol, atol);
             GoldenReport report = Verifier.verify(files, opts);
             report.print(System.out, failuresOnly);
             Check first = GoldenDiff.firstDivergentLayer(report);
@@ -60,22 +66,21 @@ final class GoldenCommand implements Runnable {
     static final class Record implements Callable<Integer> {
         @Option(names = "--model", paramLabel = "DIR", description = "model folder (default: the bundled weights/f5tts-tiny-v1)") Path model;
         @Option(names = "--vocoder", paramLabel = "DIR", description = "Vocos folder (default: the bundled weights/vocos-tiny)") Path vocoder;
-        @Option(names = "--ref-audio", required = true, paramLabel = "WAV") Path refAudio;
-        @Option(names = "--ref-text", required = true, paramLabel = "T") String refText;
-        @Option(names = "--text", required = true, paramLabel = "T", description = "text to speak") String text;
-        @Option(names = "--seed", defaultValue = "0", description = "sampling seed (default ${DEFAULT-VALUE})") long seed;
-        @Option(names = "--nfe", defaultValue = "32", description = "ODE steps (default ${DEFAULT-VALUE})") int nfe;
-        @Option(names = "--cfg", defaultValue = "2") double cfg;
-        @Option(names = "--sway", defaultValue = "-1") double sway;
-        @Option(names = "--speed", defaultValue = "1") double speed;
-        @Option(names = "--method", defaultValue = "euler", description = "euler or midpoint") String method;
-        @Option(names = "--cross-fade", defaultValue = "0.15", paramLabel = "S") double crossFade;
-        @Option(names = "--target-rms", defaultValue = "0.1") double targetRms;
-        @Option(names = "--fix-duration", paramLabel = "S") Double fixDuration;
+        @Option(names = "--ref-audio", required = true, paramLabel = "WAV", description = "reference voice clip (stored in the recording)") Path refAudio;
+        @Option(names = "--ref-text", required = true, paramLabel = "T", description = "the words spoken in the reference") String refText;
+        @ArgGroup(exclusive = true, multiplicity = "1") TextSource text;
+
+        static final class TextSource {
+            @Option(names = "--text", paramLabel = "T", description = "text to speak") String text;
+            @Option(names = "--text-file", paramLabel = "F", description = "UTF-8 file with the text to speak") Path file;
+        }
+
+        @Mixin SamplingOptions sampling;
+        @Mixin SeedOption seed;
         @Option(names = "--taps", defaultValue = "*", paramLabel = "PATTERN",
                 description = "DiT modules to record, comma-separated globs (default: all), e.g. 'transformer_blocks.*.attn,proj_out'") String taps;
-        @Option(names = "--backend", defaultValue = "cpu", description = "cpu, reference, cpu-plan or tornado") String backend;
-        @Option(names = "--out", required = true, paramLabel = "FILE.safetensors") Path out;
+        @Mixin BackendOption backend;
+        @Option(names = "--out", required = true, paramLabel = "FILE.safetensors", description = "the recording to write") Path out;
 
         @Override
         public Integer call() {
@@ -84,9 +89,12 @@ final class GoldenCommand implements Runnable {
             SynthRun.requireDir(m, "--model", "model.yaml", "vocab.txt", "model.safetensors");
             SynthRun.requireDir(v, "--vocoder", "config.yaml");
             if (!out.getFileName().toString().endsWith(".safetensors")) throw new F5jException("--out " + out + ": must end in .safetensors");
-            var settings = new f5j.infer.SynthSettings(nfe, cfg, sway, speed, fixDuration, targetRms, crossFade, method);
-            var r = f5j.golden.SynthRecording.record(new f5j.golden.SynthRecording.Request(m, v, refAudio, refText, text, seed,
-                    settings, taps, Backends.byName(backend)), out);
+            var settings = sampling.settings();
+            String t = text.text != null ? text.text : SynthCommand.readText(text.file);
+            Outputs.requireNotAnInput("--out", out, refAudio, text.file, m.resolve("model.safetensors"), v.resolve("pytorch_model.bin"));
+            Outputs.requireWritable("--out", out);
+            var r = f5j.golden.SynthRecording.record(new f5j.golden.SynthRecording.Request(m, v, refAudio, refText, t, seed.orElse(0),
+                    settings, taps, backend.backend()), out);
             try (GoldenFile g = GoldenFile.open(out)) {
                 long acts = g.tensors().names().stream().filter(n -> n.startsWith("act/")).count();
                 System.out.printf("recorded %s: %d chunk(s), %.2f s of audio, %d activations; replay with: ./f5j golden verify %s%n",

@@ -10,6 +10,7 @@ import f5j.vocoder.Vocos;
 import f5j.weights.RawTensor;
 import f5j.weights.SafeTensors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -19,33 +20,38 @@ import java.util.concurrent.Callable;
 @Command(name = "vocode", mixinStandardHelpOptions = true,
         description = {"Turn a mel spectrogram into audio with Vocos, or copy-synthesize a WAV "
                 + "(WAV -> Vocos features -> Vocos -> WAV).",
-                "A WAV input is mixed to mono and resampled to the vocoder's rate first. A mel input is a "
+                "An audio input is mixed to mono and resampled to the vocoder's rate first. A mel input is a "
                         + "safetensors file holding one tensor of shape 1 x n_mels x frames or n_mels x frames "
                         + "(frames x n_mels layouts are transposed)."})
 final class VocodeCommand implements Callable<Integer> {
     @Option(names = "--vocoder", required = true, paramLabel = "DIR",
             description = "Vocos folder: config.yaml + pytorch_model.bin (e.g. charactr/vocos-mel-24khz)")
     Path vocoder;
-    @Option(names = "--in", required = true, paramLabel = "FILE", description = "input .wav or mel .safetensors")
+    @Option(names = "--in", required = true, paramLabel = "FILE", description = "input audio (.wav, .flac, .mp3, .ogg) or a mel .safetensors")
     Path in;
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "output .wav (16-bit PCM)")
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "output .wav or .flac (16-bit PCM), or - for WAV on stdout")
     Path out;
     @Option(names = "--tensor", paramLabel = "NAME",
             description = "which tensor of a mel .safetensors file holding several (e.g. out/features)")
     String tensorName;
     @Option(names = "--float", description = "write 32-bit float samples instead of 16-bit PCM") boolean asFloat;
-    @Option(names = "--backend", defaultValue = "cpu", description = "cpu, tornado (TornadoVM; build with -Ptornadovm) or cpu-plan (the device plan path on the CPU)") String backend;
+    @Mixin BackendOption backend;
 
     @Override
     public Integer call() {
-        Vocos vocos = Vocos.load(vocoder, Backends.byName(backend));
+        Outputs.requireAudioExtension("--out", out);
+        Outputs.requireNotAnInput("--out", out, in, vocoder.resolve("pytorch_model.bin"), vocoder.resolve("config.yaml"));
+        Outputs.requireWritable("--out", out);
+        // the results are the lines below, on stdout, unless stdout carries the audio itself
+        java.io.PrintStream report = Outputs.isStdout(out) ? System.err : System.out;
+        Vocos vocos = Vocos.load(vocoder, backend.backend());
         int rate = vocos.sampleRate(), nMels = vocos.config().inputChannels();
         Tensor mel;
         String name = in.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".safetensors")) {
             mel = readMel(nMels);
         } else {
-            Audio a = WavFile.read(in);
+            Audio a = f5j.audio.AudioFiles.read(in); // WAV, FLAC, MP3 or Ogg Vorbis
             float[] mono = a.mono();
             float[] wav = Resampler.resample(mono, a.sampleRate(), rate);
             int minSamples = vocos.config().nFft() / 2 + 1;
@@ -53,7 +59,7 @@ final class VocodeCommand implements Callable<Integer> {
                 throw new F5jException(in + ": too short to vocode (" + wav.length + " samples at " + rate
                         + " Hz, need at least " + minSamples + ")");
             }
-            System.out.printf(Locale.ROOT, "%s: %.2f s, %d Hz, %d channel(s)%s%s%n", in, a.frames() / (double) a.sampleRate(),
+            report.printf(Locale.ROOT, "%s: %.2f s, %d Hz, %d channel(s)%s%s%n", in, a.frames() / (double) a.sampleRate(),
                     a.sampleRate(), a.channelCount(), a.channelCount() > 1 ? ", mixed to mono" : "",
                     a.sampleRate() != rate ? ", resampled to " + rate + " Hz" : "");
             mel = vocos.features(new Tensor(wav, 1, wav.length));
@@ -62,8 +68,8 @@ final class VocodeCommand implements Callable<Integer> {
         float[] samples = audio.data;
         int clipped = 0;
         for (float v : samples) if (Math.abs(v) > 1f) clipped++;
-        WavFile.write(out, new Audio(new float[][] {samples}, rate), asFloat ? WavFile.Format.FLOAT_32 : WavFile.Format.PCM_16);
-        System.out.printf(Locale.ROOT, "%d mel frames -> %s: %.2f s at %d Hz, %s%s%n", mel.dim(2), out,
+        SynthRun.writeAudio(out, new Audio(new float[][] {samples}, rate), asFloat ? WavFile.Format.FLOAT_32 : WavFile.Format.PCM_16);
+        report.printf(Locale.ROOT, "%d mel frames -> %s: %.2f s at %d Hz, %s%s%n", mel.dim(2), out,
                 samples.length / (double) rate, rate, asFloat ? "32-bit float" : "16-bit PCM",
                 clipped > 0 && !asFloat ? " (" + clipped + " samples beyond [-1, 1] clipped)" : "");
         return 0;

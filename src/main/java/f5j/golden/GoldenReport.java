@@ -109,7 +109,8 @@ public final class GoldenReport {
                 + count(Check.Status.SKIP) + " skipped";
     }
 
-    private static String num(double v) { return Double.isNaN(v) ? "-" : String.format("%.3g", v); }
+    /** Three significant digits in any scale (1.19e-07, never 0.00 for a value that is not zero); exact zero as 0. */
+    private static String num(double v) { return Double.isNaN(v) ? "-" : v == 0 ? "0" : String.format("%.3g", v); }
 
     private static String abbreviate(String s) {
         return s == null ? "null" : s.length() > 80 ? s.substring(0, 77) + "..." : s;

@@ -15,7 +15,7 @@ public record Reference(float[][] channels, int sampleRate, String text, String 
         if (channels.length == 0 || channels[0].length == 0) throw new F5jException(source + ": the reference audio is empty");
         if (text.isBlank()) {
             throw new F5jException(source + ": the reference text is empty; f5j does not transcribe audio "
-                    + "(upstream uses Whisper), so pass the words spoken in the reference (--ref-text)");
+                    + "(upstream uses Whisper), so pass the words spoken in the reference");
         }
     }
 
@@ -27,7 +27,7 @@ public record Reference(float[][] channels, int sampleRate, String text, String 
     public static Reference load(Path wav, String refText, Consumer<String> info) {
         if (refText == null || refText.isBlank()) {
             throw new F5jException(wav + ": the reference text is empty; f5j does not transcribe audio "
-                    + "(upstream uses Whisper), so pass the words spoken in the reference (--ref-text)");
+                    + "(upstream uses Whisper), so pass the words spoken in the reference");
         }
         RefAudioPreprocessor.Result r = RefAudioPreprocessor.process(wav, info);
         return new Reference(r.channels(), r.sampleRate(), InferText.fixRefText(refText), wav.toString());

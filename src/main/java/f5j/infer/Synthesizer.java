@@ -120,8 +120,8 @@ public final class Synthesizer {
                              Trace trace) {
         MelSpecConfig mc = config.melSpec();
         if (s.fixDuration() != null && s.fixDuration() <= ref.seconds()) {
-            throw new F5jException("--fix-duration " + s.fixDuration() + " s is the reference and the generated audio "
-                    + "together, but the reference alone is " + String.format("%.2f", ref.seconds()) + " s");
+            throw new SettingException("fixDuration", s.fixDuration(), "seconds of the reference and the generated "
+                    + "audio together, but the reference alone is " + String.format("%.2f", ref.seconds()) + " s");
         }
         // mono, loudness raised to target_rms (never lowered), resampled, as upstream infer_batch_process
         float[] audio = mono(ref.channels());
