@@ -76,7 +76,9 @@ public final class TorchCheckpoint {
     /** Reads a file that holds one flat state dict (e.g. Vocos' pytorch_model.bin), every tensor loaded. */
     public static Map<String, RawTensor> readStateDict(Path path) {
         TorchCheckpoint ck = open(path);
-        return ck.tensors(ck.rootDict(), "");
+        Map<String, RawTensor> sd = ck.tensors(ck.rootDict(), "");
+        for (RawTensor t : sd.values()) t.requireFinite(path);
+        return sd;
     }
 
     public Path path() { return path; }

@@ -147,4 +147,36 @@ class HostileCheckpointTest {
         TorchZip.patchCentral(ratio, "archive/data.pkl", 24, 60 << 20);
         assertThat(refused(ratio)).contains("a ratio deflate cannot reach");
     }
+
+    @Test
+    void nonFiniteWeightsAreRefusedNamingTheTensor() throws IOException {
+        byte[] pkl = new TorchZip.Pickle().emptyOrderedDict().mark().str("w")
+                .tensor("FloatStorage", "0", 3, 0, new long[] {3}, new long[] {1}).op('u').end();
+        Path f = new TorchZip("archive").pickle(pkl).storage("0", TorchZip.floats(1, Float.NaN, 2)).write(tmp.resolve("nan.pt"));
+        assertThatThrownBy(() -> TorchCheckpoint.readStateDict(f)).isInstanceOf(F5jException.class)
+                .hasMessageStartingWith(f + ": tensor w holds NaN at element 1 (non-finite weights");
+
+        // A converted model folder whose weights were damaged afterwards: loading (synth, audit) refuses it.
+        java.util.List<RawTensor> ts = new java.util.ArrayList<>();
+        for (var e : CheckpointsTest.reference(f5j.testing.Goldens.file("f5tts-tiny-v1/model.safetensors")).entrySet()) {
+            RawTensor t = e.getValue();
+            t = new RawTensor(e.getKey(), t.dtype(), t.shape(), t.data());
+            if (t.name().equals("transformer.proj_out.bias")) {
+                float[] v = t.toFloats().clone();
+                v[5] = Float.NEGATIVE_INFINITY;
+                t = RawTensor.of(t.name(), new f5j.tensor.Tensor(v, t.intShape()));
+            }
+            ts.add(t);
+        }
+        Path st = tmp.resolve("inf.safetensors");
+        SafeTensors.write(st, ts, java.util.Map.of());
+        assertThatThrownBy(() -> Checkpoints.load(st, Weights.EMA)).isInstanceOf(F5jException.class)
+                .hasMessageStartingWith(st + ": tensor transformer.proj_out.bias holds -Infinity at element 5");
+        // and convert stops with exit code 2, writing nothing
+        assertThat(f5j.cli.Main.execute("convert", "--checkpoint", st.toString(), "--config",
+                f5j.testing.Goldens.file("f5tts-tiny-v1/model.yaml").toString(), "--vocab",
+                f5j.testing.Goldens.file("f5tts-tiny-v1/vocab.txt").toString(), "--out-dir", tmp.resolve("w").toString(), "--name", "x"))
+                .isEqualTo(2);
+        assertThat(tmp.resolve("w/x")).doesNotExist();
+    }
 }
