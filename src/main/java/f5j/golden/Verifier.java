@@ -10,6 +10,9 @@ public final class Verifier {
     private Verifier() {}
 
     public static GoldenReport verify(List<Path> files, VerifyOptions options) {
+        if (files.isEmpty()) {
+            throw new F5jException("no golden files to verify: the folders given hold no .safetensors, .pt or .bin files");
+        }
         GoldenReport report = new GoldenReport();
         report.setAtol(options.atol());
         for (Path f : files) {
