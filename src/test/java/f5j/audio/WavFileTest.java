@@ -177,7 +177,7 @@ class WavFileTest {
                 .hasMessageStartingWith(f.toString()).hasMessageContaining(problem);
     }
 
-    private static byte[] pcm16(int channels, int rate, int frames) {
+    static byte[] pcm16(int channels, int rate, int frames) {
         ByteBuffer fmt = le(16);
         fmt.putShort((short) 1).putShort((short) channels).putInt(rate).putInt(rate * channels * 2)
                 .putShort((short) (channels * 2)).putShort((short) 16);
@@ -223,15 +223,15 @@ class WavFileTest {
                 .hasMessageStartingWith(f.toString()).hasMessageContaining(problem);
     }
 
-    private static ByteBuffer le(int n) { return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN); }
+    static ByteBuffer le(int n) { return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN); }
 
-    private static byte[] chunk(String id, byte[] body) {
+    static byte[] chunk(String id, byte[] body) {
         ByteBuffer b = le(8 + body.length + (body.length & 1));
         b.put(id.getBytes(StandardCharsets.US_ASCII)).putInt(body.length).put(body);
         return b.array();
     }
 
-    private static byte[] riff(byte[]... chunks) {
+    static byte[] riff(byte[]... chunks) {
         int n = 4;
         for (byte[] c : chunks) n += c.length;
         ByteBuffer b = le(8 + n);

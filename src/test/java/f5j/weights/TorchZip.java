@@ -147,6 +147,7 @@ final class TorchZip {
         try (OutputStream os = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(os)) {
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {
                 ZipEntry ze = new ZipEntry(e.getKey());
+                ze.setTime(315532800000L);  // 1980-01-01: the same bytes every run
                 if (deflatePickle && e.getKey().endsWith("/data.pkl")) {
                     ze.setMethod(ZipEntry.DEFLATED);
                     zip.putNextEntry(ze);
