@@ -227,7 +227,7 @@ final class RestrictedUnpickler extends Unpickler {
 
     /** _rebuild_tensor(storage, offset, size, stride) and _v2(..., requires_grad, backward_hooks[, metadata]). */
     private Object rebuildTensor(Object[] a) {
-        if (a.length < 4 || !(a[0] instanceof TorchCheckpoint.Storage s) || !(a[1] instanceof Number off)) {
+        if (a.length < 4 || !(a[0] instanceof TorchCheckpoint.Storage s) || !(a[1] instanceof Integer || a[1] instanceof Long)) {
             throw new F5jException(owner.path() + ": data.pkl rebuilds a tensor from unexpected arguments " + show(a));
         }
         long[] shape = longs(a[2]), stride = longs(a[3]);
@@ -235,7 +235,7 @@ final class RestrictedUnpickler extends Unpickler {
             throw new F5jException(owner.path() + ": data.pkl has a tensor with shape " + Arrays.toString(shape)
                     + " but stride " + Arrays.toString(stride));
         }
-        return new TorchCheckpoint.TensorRef(s, off.longValue(), shape, stride);
+        return new TorchCheckpoint.TensorRef(s, ((Number) a[1]).longValue(), shape, stride);
     }
 
     /** _rebuild_parameter(data, requires_grad, backward_hooks[, state]): a Parameter is its tensor here. */

@@ -48,6 +48,7 @@ public final class TorchCheckpoint {
         this.archive = pkl.substring(0, pkl.length() - "data.pkl".length());
         ZipIndex.Entry bo = zip.get(archive + "byteorder");
         if (bo != null) {
+            if (bo.size() > 64) throw new F5jException(path + ": damaged checkpoint (" + bo.name() + " is " + bo.size() + " bytes)");
             String order = new String(zip.data(bo, 64).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.US_ASCII).trim();
             if (order.length() > 16) order = order.substring(0, 16) + "...";
             if (!order.equals("little")) throw new F5jException(path + ": storages are " + order + "-endian (only little-endian is supported)");
