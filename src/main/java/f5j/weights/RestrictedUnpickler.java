@@ -206,8 +206,9 @@ final class RestrictedUnpickler extends Unpickler {
     }
 
     private F5jException refused(String module, String name) {
-        return new F5jException(owner.path() + ": data.pkl references unknown class " + module + "." + name
-                + " (refused; nothing is executed)");
+        String full = module + "." + name;
+        return new F5jException(owner.path() + ": data.pkl references unknown class "
+                + (full.length() > 120 ? full.substring(0, 117) + "..." : full) + " (refused; nothing is executed)");
     }
 
     /** OrderedDict() or OrderedDict([(k, v), ...]). */

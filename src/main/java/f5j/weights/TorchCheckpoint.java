@@ -246,6 +246,7 @@ public final class TorchCheckpoint {
                 || !(t[2] instanceof String key) || !(t[4] instanceof Integer || t[4] instanceof Long)) {
             throw new F5jException(path + ": data.pkl has an unexpected persistent id " + RestrictedUnpickler.show(pid));
         }
+        if (key.length() > 256) throw new F5jException(path + ": data.pkl names a storage by a key of " + key.length() + " characters");
         long numel = ((Number) t[4]).longValue();
         if (numel < 0 || numel > MAX_NUMEL) {
             throw new F5jException(path + ": storage " + RestrictedUnpickler.show(key) + " claims " + numel + " elements (at most " + MAX_NUMEL + ")");
