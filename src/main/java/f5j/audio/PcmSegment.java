@@ -238,56 +238,21 @@ public final class PcmSegment {
      * 32-bit integers the way ffmpeg converts them.
      */
     public static PcmSegment readWav(Path file) {
-        byte[] bytes = f5j.util.InputFiles.readAllBytes(file);
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        if (bytes.length < 12 || b.getInt(0) != 0x46464952 /* RIFF */ || b.getInt(8) != 0x45564157 /* WAVE */) {
-            throw new F5jException(file + ": not a WAV file (no RIFF/WAVE header); convert it to WAV first");
-        }
-        int fmtPos = -1, fmtSize = 0, dataPos = -1;
-        long dataSize = 0;
-        int pos = 12;
-        for (int chunks = 0; pos + 8 <= bytes.length && chunks < 10; chunks++) {
-            int id = b.getInt(pos);
-            long size = Integer.toUnsignedLong(b.getInt(pos + 4));
-            if (id == 0x20746d66 /* "fmt " */ && fmtPos < 0) {
-                fmtPos = pos + 8;
-                fmtSize = (int) size;
-            }
-            if (id == 0x61746164 /* data */) {
-                dataPos = pos + 8;
-                dataSize = size;
-                break;
-            }
-            pos += (int) size + 8;
-        }
-        if (fmtPos < 0 || fmtSize < 16 || fmtPos + 16 > bytes.length) throw new F5jException(file + ": WAV has no fmt chunk");
-        if (dataPos < 0) throw new F5jException(file + ": WAV has no data chunk");
-        int format = b.getShort(fmtPos) & 0xffff;
-        int channels = b.getShort(fmtPos + 2) & 0xffff;
-        int rate = b.getInt(fmtPos + 4);
-        int bits = b.getShort(fmtPos + 14) & 0xffff;
-        if (format == 0xFFFE && fmtSize >= 26 && fmtPos + 26 <= bytes.length) format = b.getShort(fmtPos + 24) & 0xffff;
-        boolean isFloat = format == 3;
-        if (format != 1 && !isFloat) {
-            throw new F5jException(file + ": WAV sample format 0x" + Integer.toHexString(format)
-                    + " is not supported (integer PCM or 32-bit float)");
-        }
-        if (isFloat && bits != 32) throw new F5jException(file + ": " + bits + "-bit float WAV is not supported");
-        if (!isFloat && bits != 8 && bits != 16 && bits != 24 && bits != 32) {
-            throw new F5jException(file + ": " + bits + "-bit PCM WAV is not supported (8, 16, 24 or 32)");
-        }
-        if (channels < 1 || rate <= 0) throw new F5jException(file + ": WAV header has " + channels + " channels at " + rate + " Hz");
+        WavFile.Parsed parsed = WavFile.open(file, 10);  // the one WAV header parser; pydub looks at 10 chunks
+        ByteBuffer b = parsed.bytes();
+        WavFile.Header h = parsed.header();
+        boolean isFloat = h.isFloat();
+        int bits = h.bits(), channels = h.channels(), rate = h.sampleRate();
+        if (isFloat && bits != 32) throw new F5jException(file + ": unsupported WAV sample size: " + bits + "-bit float (a reference must be PCM or 32-bit float)");
         int bytesPer = bits / 8;
-        long avail = Math.min(dataSize, bytes.length - (long) dataPos);
-        int frames = (int) (avail / ((long) bytesPer * channels));
-        int[] out = new int[frames * channels];
-        int p = dataPos;
+        int[] out = new int[h.frames() * channels];
+        int p = h.dataOffset();
         for (int i = 0; i < out.length; i++, p += bytesPer) {
             out[i] = switch (bits) {
-                case 8 -> (bytes[p] & 0xff) - 128;
+                case 8 -> (b.get(p) & 0xff) - 128;
                 case 16 -> b.getShort(p);
                 case 24 -> {
-                    int s24 = (bytes[p] & 0xff) | (bytes[p + 1] & 0xff) << 8 | bytes[p + 2] << 16;
+                    int s24 = (b.get(p) & 0xff) | (b.get(p + 1) & 0xff) << 8 | b.get(p + 2) << 16;
                     yield (s24 << 8) | (s24 < 0 ? 0xff : 0);
                 }
                 default -> isFloat ? floatToS32(b.getFloat(p)) : b.getInt(p);

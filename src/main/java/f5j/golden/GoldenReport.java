@@ -90,7 +90,8 @@ public final class GoldenReport {
 
     public long count(Check.Status s) { return checks.stream().filter(c -> c.status() == s).count(); }
 
-    public boolean ok() { return count(Check.Status.FAIL) == 0; }
+    /** Nothing failed and something was checked: a run that passed nothing (a wrong folder in CI) is not a success. */
+    public boolean ok() { return count(Check.Status.FAIL) == 0 && count(Check.Status.PASS) > 0; }
 
     public void print(PrintStream out, boolean onlyProblems) {
         int w = Math.max(20, checks.stream().mapToInt(c -> c.name().length()).max().orElse(20));

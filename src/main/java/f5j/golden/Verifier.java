@@ -25,6 +25,9 @@ public final class Verifier {
     }
 
     public GoldenReport verifyAll(List<Path> files) {
+        if (files.isEmpty()) {
+            throw new F5jException("no golden files to verify: the folders given hold no .safetensors, .pt or .bin files");
+        }
         GoldenReport report = new GoldenReport();
         report.setAtol(options.atol());
         for (Path f : files) {

@@ -154,7 +154,9 @@ public final class Synthesizer {
             SampleSettings ss = new SampleSettings(s.nfe(), s.cfgStrength(), s.swaySamplingCoef(), s.method(), seed, null);
             SampleResult r = sampler.sample(cond, ids, duration, ss, listener::stepDone, c == 0 ? trace : Trace.OFF);
             Tensor gen100 = dropReference(r.mel(), refFrames); // 1 nMels n
+            f5j.util.Finite.require(r.mel().data, "chunk " + (c + 1) + ": the sampler's mel (the DiT's ODE solution)");
             float[] wave = vocos.decode(gen100, Trace.OFF).data;
+            f5j.util.Finite.require(wave, "chunk " + (c + 1) + ": the vocoder's audio");
             if (scaled) {
                 float target = (float) s.targetRms();
                 for (int i = 0; i < wave.length; i++) wave[i] = wave[i] * rms / target;

@@ -1,7 +1,6 @@
 package f5j.vocoder;
 
 import f5j.util.F5jException;
-import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
@@ -24,6 +23,7 @@ public record VocosConfig(int sampleRate, int nFft, int hopLength, int nMels, St
     public static VocosConfig load(Path file) {
         String text;
         try {
+            if (Files.size(file) > 1 << 20) throw new F5jException(file + ": " + Files.size(file) + " bytes, too large for a Vocos config (at most 1048576)");
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new F5jException(file + ": no such file (a Vocos folder needs config.yaml and pytorch_model.bin)");
@@ -32,9 +32,9 @@ public record VocosConfig(int sampleRate, int nFft, int hopLength, int nMels, St
         }
         Object root;
         try {
-            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+            root = new Yaml(new SafeConstructor(f5j.config.ModelConfig.loaderOptions())).load(text);
         } catch (RuntimeException e) {
-            throw new F5jException(file + ": not valid YAML (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
+            throw new F5jException(file + ": not valid YAML (" + f5j.config.ModelConfig.yamlProblem(e) + ")", e);
         }
         if (!(root instanceof Map<?, ?> m)) throw new F5jException(file + ": not a Vocos config (no mapping at the top)");
         Map<?, ?> fe = args(file, m, "feature_extractor", "vocos.feature_extractors.MelSpectrogramFeatures");
@@ -80,7 +80,11 @@ public record VocosConfig(int sampleRate, int nFft, int hopLength, int nMels, St
             if (dflt == null) throw new F5jException(file + ": init_args." + key + " is missing");
             return dflt;
         }
-        if (!(v instanceof Integer n) || n <= 0) throw new F5jException(file + ": init_args." + key + " must be a positive integer, got " + v);
+        // The maxima (far above vocos-mel-24khz: 24 kHz, n_fft 1024, dim 512, 1536, 8 layers) keep a typo from sizing gigabytes.
+        int max = key.equals("num_layers") ? 256 : key.equals("sample_rate") ? 384_000 : 65_536;
+        if (!(v instanceof Integer n) || n <= 0 || n > max) {
+            throw new F5jException(file + ": init_args." + key + " must be an integer in 1.." + max + ", got " + v);
+        }
         return n;
     }
 

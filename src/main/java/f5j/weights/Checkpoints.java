@@ -91,6 +91,7 @@ public final class Checkpoints {
                 continue;
             }
             RawTensor t = e.getValue();
+            t.requireFinite(file);
             if (out.put(name, new RawTensor(name, t.dtype(), t.shape(), t.data())) != null) {
                 throw new F5jException(file + ": tensor " + name + " appears both with and without the ema_model. prefix");
             }

@@ -23,7 +23,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -84,54 +83,116 @@ public final class Converter {
         }
         int vocabSize = VocabFile.size(vocab);
 
-        StateDict sd = Checkpoints.load(ckpt, r.weights());
-        DitShapes.require(sd.tensors(), config.arch(), vocabSize, config.melSpec().nMels(), ckpt.toString(), configSource);
-
         String name = r.name() != null ? r.name() : ckpt.toAbsolutePath().getParent().getFileName().toString();
         if (name.isBlank() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
             throw new F5jException("--name " + name + ": not a valid folder name");
         }
         Path target = r.outDir().resolve(name);
-        if (Files.exists(target) && !r.force()) {
-            throw new F5jException(target + ": already exists (use --force to replace it)");
-        }
+        checkTarget(target, r.force(), ckpt, vocab, r.config());
+
+        StateDict sd = Checkpoints.load(ckpt, r.weights());
+        VocabFile.explainShapeError(vocab, () -> DitShapes.require(sd.tensors(), config.arch(), vocabSize,
+                config.melSpec().nMels(), ckpt.toString(), configSource));
 
         List<RawTensor> tensors = new ArrayList<>();
         for (RawTensor t : sd.tensors().values()) tensors.add(r.dtype() == null ? t : cast(t, r.dtype()));
 
         JsonObject prov = provenance(sd.info(), ckpt, configSource, vocab, vocabSize, r.dtype(), tensors.size());
+        Path abs = target.toAbsolutePath();
         Path tmp = null;
         try {
-            Files.createDirectories(r.outDir());
-            tmp = Files.createTempDirectory(r.outDir(), "." + name + ".");
+            Files.createDirectories(abs.getParent());
+            tmp = AtomicFiles.temporary(abs, true);
             SafeTensors.write(tmp.resolve(ModelDir.MODEL), tensors, Map.of("format", "pt", "source", "f5j convert"));
             AtomicFiles.writeString(tmp.resolve(ModelDir.CONFIG), config.toYaml());
             byte[] vocabBytes = Files.readAllBytes(vocab);
             AtomicFiles.write(tmp.resolve(ModelDir.VOCAB), out -> out.write(vocabBytes));
             AtomicFiles.writeString(tmp.resolve(ModelDir.PROVENANCE), new GsonBuilder().setPrettyPrinting().create().toJson(prov) + "\n");
             readableByAll(tmp);
-            // A folder cannot be renamed over another: move an old one aside first, delete it after.
+            // A folder cannot be renamed over another: move the old one (checked above to be f5j's own model
+            // folder) aside first, delete it after. If the process dies in between, the next run's stale
+            // temporary cleanup removes it.
             Path old = null;
-            if (Files.exists(target)) {
-                old = Files.createTempDirectory(r.outDir(), "." + name + ".old.");
+            if (Files.exists(abs)) {
+                checkTarget(target, true, ckpt, vocab, r.config());
+                old = AtomicFiles.temporary(abs, true);
                 Files.delete(old);
-                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+                AtomicFiles.renamed(old);
+                Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
             }
             try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
+                AtomicFiles.renamed(tmp);
             } catch (IOException e) {
-                if (old != null) Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+                if (old != null) Files.move(old, abs, StandardCopyOption.ATOMIC_MOVE);
                 throw e;
             }
             tmp = null;
-            if (old != null) deleteTree(old);
+            if (old != null) AtomicFiles.release(old);
         } catch (IOException e) {
             throw new F5jException(target + ": cannot write (" + e.getMessage() + ")", e);
         } finally {
-            if (tmp != null) deleteTree(tmp);
+            if (tmp != null) AtomicFiles.release(tmp);
         }
         // Reload what was written, as every later user will.
         return ModelDir.load(target);
+    }
+
+    /**
+     * The output folder may be replaced only when it is a model folder f5j wrote (nothing in it but the
+     * four files convert writes, with f5j's provenance.json) and {@code --force} is given; it must never
+     * hold an input. Anything else is refused, with or without --force, so no user file is ever deleted.
+     */
+    static void checkTarget(Path target, boolean force, Path... inputs) {
+        Path real = realOrAbsolute(target);
+        for (Path in : inputs) {
+            if (in != null && realOrAbsolute(in).startsWith(real)) {
+                throw new F5jException(target + ": the output folder holds the input " + in
+                        + "; f5j never writes over its inputs: choose another --name or --out-dir");
+            }
+        }
+        if (!Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        if (!Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new F5jException(target + ": exists and is not a model folder; choose another --name or --out-dir");
+        }
+        List<String> foreign = new ArrayList<>();
+        try (Stream<Path> s = Files.list(target)) {
+            for (Path p : s.sorted().toList()) {
+                String n = p.getFileName().toString();
+                if (!OWN_FILES.contains(n) || !Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) foreign.add(n);
+            }
+        } catch (IOException e) {
+            throw new F5jException(target + ": cannot list (" + e.getMessage() + ")", e);
+        }
+        if (foreign.isEmpty() && !wroteProvenance(target.resolve(ModelDir.PROVENANCE))) foreign.add(ModelDir.PROVENANCE + " (not f5j's)");
+        if (!foreign.isEmpty()) {
+            String list = foreign.size() > 5 ? String.join(", ", foreign.subList(0, 5)) + ", ... (" + foreign.size() + " in all)"
+                    : String.join(", ", foreign);
+            throw new F5jException(target + ": already exists and holds files f5j did not write (" + list + "); f5j replaces"
+                    + " only model folders it wrote itself: choose another --name or --out-dir");
+        }
+        if (!force) throw new F5jException(target + ": already exists (a model folder f5j wrote; --force replaces it)");
+    }
+
+    private static final java.util.Set<String> OWN_FILES = java.util.Set.of(ModelDir.MODEL, ModelDir.CONFIG, ModelDir.VOCAB, ModelDir.PROVENANCE);
+
+    private static boolean wroteProvenance(Path prov) {
+        try {
+            if (!Files.isRegularFile(prov) || Files.size(prov) > 1 << 20) return false;
+            return com.google.gson.JsonParser.parseString(Files.readString(prov)) instanceof JsonObject o && o.has("f5j_version");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static Path realOrAbsolute(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            Path abs = p.toAbsolutePath().normalize();
+            Path parent = abs.getParent();
+            return parent != null && Files.exists(parent) ? realOrAbsolute(parent).resolve(abs.getFileName()) : abs;
+        }
     }
 
     /** The checkpoint's folder name when a preset of that name exists in conf/. */
@@ -205,14 +266,6 @@ public final class Converter {
             for (Path p : s.toList()) {
                 Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
             }
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // best effort: a leftover hidden temp folder is harmless
         }
     }
 }

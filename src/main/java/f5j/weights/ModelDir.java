@@ -32,8 +32,9 @@ public record ModelDir(Path dir, ModelConfig config, Map<String, RawTensor> stat
         Path vocab = dir.resolve(VOCAB);
         // also a released model.safetensors (ema_model.* names), as the golden model folders hold
         Map<String, RawTensor> sd = new LinkedHashMap<>(Checkpoints.loadStateDict(dir.resolve(MODEL), Weights.EMA));
-        DitShapes.require(sd, config.arch(), VocabFile.size(vocab), config.melSpec().nMels(), dir.resolve(MODEL).toString(),
-                dir.resolve(CONFIG).toString());
+        int vocabSize = VocabFile.size(vocab);
+        VocabFile.explainShapeError(vocab, () -> DitShapes.require(sd, config.arch(), vocabSize, config.melSpec().nMels(),
+                dir.resolve(MODEL).toString(), dir.resolve(CONFIG).toString()));
         Path prov = dir.resolve(PROVENANCE);
         return new ModelDir(dir, config, Collections.unmodifiableMap(sd), vocab, Files.isRegularFile(prov) ? prov : null);
     }

@@ -80,6 +80,29 @@ public record RawTensor(String name, DType dtype, long[] shape, MemorySegment da
         return out;
     }
 
+    /** Refuses a floating tensor holding NaN or infinity, naming it and the first such element. */
+    public void requireFinite(Object file) {
+        long exp = switch (dtype) {
+            case F32 -> 0x7f800000L;
+            case F16 -> 0x7c00L;
+            case BF16 -> 0x7f80L;
+            case F64 -> 0x7ff0000000000000L;
+            default -> 0;
+        };
+        if (exp == 0) return;
+        long i = f5j.util.Finite.firstNonFinite(data, dtype.size, exp);
+        if (i >= 0) {
+            float v = switch (dtype) {
+                case F32 -> data.getAtIndex(F32, i);
+                case F16 -> Float.float16ToFloat(data.getAtIndex(I16, i));
+                case BF16 -> Float.intBitsToFloat((data.getAtIndex(I16, i) & 0xffff) << 16);
+                default -> (float) data.getAtIndex(F64, i);
+            };
+            throw new f5j.util.F5jException(file + ": tensor " + name + " holds " + v + " at element " + i
+                    + " (non-finite weights make every output NaN; the checkpoint is damaged or its training diverged)");
+        }
+    }
+
     /** The raw bytes (little-endian, as stored). */
     public byte[] bytes() { return data.toArray(ValueLayout.JAVA_BYTE); }
 

@@ -22,6 +22,14 @@ import java.util.Map;
  * else is refused before it could be constructed, so nothing named by the file is ever executed.
  */
 final class RestrictedUnpickler extends Unpickler {
+    /*
+     * Limits that keep a hostile data.pkl cheap. A trainer checkpoint's pickle (model, EMA and optimizer
+     * state of a 336M-parameter model) has ~10^4 memo entries and a stack a few dozen deep, so these leave
+     * two orders of magnitude of headroom while bounding memory by the limits, not by the file.
+     */
+    static final int MAX_STACK = 1 << 20, MAX_MEMO = 1 << 22;
+    /** Python refuses int() of more than 4300 decimal digits for the same reason (quadratic parsing). */
+    static final int MAX_INT_DIGITS = 4300;
     /** A {@code torch.XStorage} class: only ever an argument of a persistent id. */
     record StorageType(String name, DType dtype) {}
 
@@ -33,14 +41,19 @@ final class RestrictedUnpickler extends Unpickler {
             Map.entry("ByteStorage", DType.U8), Map.entry("BoolStorage", DType.BOOL));
 
     private final TorchCheckpoint owner;
+    private byte[] pickle;
 
     RestrictedUnpickler(TorchCheckpoint owner) { this.owner = owner; }
 
     Object read(byte[] pickle) {
+        this.pickle = pickle;
         try {
             return load(new ByteArrayInputStream(pickle));
         } catch (F5jException e) {
             throw e;
+        } catch (StackOverflowError e) {
+            // Nothing here recurses over the pickled structure; this is a last guard, not the defence.
+            throw new F5jException(owner.path() + ": malformed data.pkl (nested too deeply)");
         } catch (IOException | RuntimeException e) {
             // Wrong types where the torch layout has fixed ones, a truncated stream, an unknown opcode, ...
             throw new F5jException(owner.path() + ": malformed data.pkl (" + e + ")");
@@ -51,6 +64,59 @@ final class RestrictedUnpickler extends Unpickler {
 
     @Override
     protected Object dispatch(short key) throws PickleException, IOException {
+        checkLengths(key);
+        Object r = dispatchChecked(key);
+        if (stack.size() > MAX_STACK || memo.size() > MAX_MEMO) {
+            throw new F5jException(owner.path() + ": data.pkl builds more than " + (stack.size() > MAX_STACK
+                    ? MAX_STACK + " objects on the unpickler stack" : MAX_MEMO + " memo entries")
+                    + " (a limit against hostile files; a torch checkpoint needs far fewer)");
+        }
+        return r;
+    }
+
+    /** Where the next unread byte of data.pkl is. */
+    private int position() { return pickle.length - ((ByteArrayInputStream) input).available(); }
+
+    /**
+     * Length-prefixed opcodes: the claimed length must fit in the bytes that remain, so a 20-byte file
+     * cannot make the unpickler allocate 2 GB. Text-line integers are bounded like Python's int().
+     */
+    private void checkLengths(short key) {
+        int p = position();
+        long len = switch (key) {
+            case Opcodes.BINSTRING, Opcodes.BINBYTES, Opcodes.BINUNICODE, Opcodes.LONG4 -> le(p, 4, key != Opcodes.BINSTRING && key != Opcodes.LONG4);
+            case Opcodes.BINBYTES8, Opcodes.BINUNICODE8, Opcodes.BYTEARRAY8 -> le(p, 8, true);
+            default -> -2;
+        };
+        if (len == -2) {
+            if (key == Opcodes.INT || key == Opcodes.LONG) {
+                int nl = p;
+                while (nl < pickle.length && pickle[nl] != '\n' && nl - p <= MAX_INT_DIGITS + 2) nl++;
+                if (nl - p > MAX_INT_DIGITS + 2) {
+                    throw new F5jException(owner.path() + ": malformed data.pkl (an integer of more than " + MAX_INT_DIGITS
+                            + " digits at byte " + p + ")");
+                }
+            }
+            return;
+        }
+        int width = key == Opcodes.BINBYTES8 || key == Opcodes.BINUNICODE8 || key == Opcodes.BYTEARRAY8 ? 8 : 4;
+        long remaining = pickle.length - (long) p - width;
+        if (len < 0 || len > remaining) {
+            throw new F5jException(owner.path() + ": malformed data.pkl (an object at byte " + p + " claims "
+                    + (len < 0 ? "a negative length" : len + " bytes") + " but only " + Math.max(0, remaining) + " remain)");
+        }
+    }
+
+    /** A little-endian length at {@code p}; -1 when negative (signed) or beyond 2^62, or the file ends first. */
+    private long le(int p, int width, boolean unsigned) {
+        if (p + width > pickle.length) return -1;
+        long v = 0;
+        for (int i = width - 1; i >= 0; i--) v = v << 8 | (pickle[p + i] & 0xff);
+        if (width == 4) v = unsigned ? v & 0xffffffffL : (int) v;
+        return v < 0 || v > 1L << 62 ? -1 : v;
+    }
+
+    private Object dispatchChecked(short key) throws PickleException, IOException {
         switch (key) {
             case Opcodes.GLOBAL -> {
                 String module = PickleUtils.readline(input), name = PickleUtils.readline(input);
@@ -58,7 +124,10 @@ final class RestrictedUnpickler extends Unpickler {
             }
             case Opcodes.STACK_GLOBAL -> {
                 Object name = stack.pop(), module = stack.pop();
-                stack.add(resolve(String.valueOf(module), String.valueOf(name)));
+                if (!(module instanceof String m) || !(name instanceof String n)) {
+                    throw new F5jException(owner.path() + ": malformed data.pkl (STACK_GLOBAL of " + show(module) + ", " + show(name) + ")");
+                }
+                stack.add(resolve(m, n));
             }
             case Opcodes.INST -> {
                 String module = PickleUtils.readline(input), name = PickleUtils.readline(input);
@@ -68,9 +137,24 @@ final class RestrictedUnpickler extends Unpickler {
             case Opcodes.EMPTY_DICT -> stack.add(new LinkedHashMap<>());
             case Opcodes.SETITEMS -> {
                 List<Object> kv = stack.pop_all_since_marker();
-                @SuppressWarnings("unchecked") Map<Object, Object> target = (Map<Object, Object>) stack.peek();
-                for (int i = 0; i + 1 < kv.size(); i += 2) target.put(kv.get(i), kv.get(i + 1));
+                Map<Object, Object> target = dictOnStack();
+                for (int i = 0; i + 1 < kv.size(); i += 2) target.put(key(kv.get(i)), kv.get(i + 1));
             }
+            case Opcodes.SETITEM -> {
+                Object v = stack.pop(), k = stack.pop();
+                dictOnStack().put(key(k), v);
+            }
+            case Opcodes.DICT -> {
+                List<Object> kv = stack.pop_all_since_marker();
+                Map<Object, Object> m = new LinkedHashMap<>();
+                for (int i = 0; i + 1 < kv.size(); i += 2) m.put(key(kv.get(i)), kv.get(i + 1));
+                stack.add(m);
+            }
+            // A state dict has no sets; refusing them avoids hashing attacker-shaped elements.
+            case Opcodes.EMPTY_SET, Opcodes.ADDITEMS, Opcodes.FROZENSET ->
+                    throw new F5jException(owner.path() + ": data.pkl builds a set (refused; a state dict holds none)");
+            case Opcodes.NEXT_BUFFER, Opcodes.READONLY_BUFFER ->
+                    throw new F5jException(owner.path() + ": data.pkl uses out-of-band buffers (refused; torch.save writes none)");
             case Opcodes.BUILD -> {
                 // torch.save sets an OrderedDict's `_metadata` attribute (module versions) this way; attributes
                 // carry no weights, so the state is dropped. Anything else being BUILT is not a state dict.
@@ -94,25 +178,49 @@ final class RestrictedUnpickler extends Unpickler {
         String full = module + "." + name;
         if (module.equals("torch") && STORAGES.containsKey(name)) return new StorageType(name, STORAGES.get(name));
         return switch (full) {
-            case "collections.OrderedDict" -> (IObjectConstructor) RestrictedUnpickler::orderedDict;
+            case "collections.OrderedDict" -> (IObjectConstructor) this::orderedDict;
             case "torch._utils._rebuild_tensor", "torch._utils._rebuild_tensor_v2" -> (IObjectConstructor) this::rebuildTensor;
             case "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state" -> (IObjectConstructor) this::rebuildParameter;
             default -> throw refused(module, name);
         };
     }
 
+    @SuppressWarnings("unchecked")
+    private Map<Object, Object> dictOnStack() {
+        if (!(stack.peek() instanceof Map<?, ?> m)) {
+            throw new F5jException(owner.path() + ": malformed data.pkl (SETITEM on a " + TorchCheckpoint.describe(stack.peek()) + ")");
+        }
+        return (Map<Object, Object>) m;
+    }
+
+    /**
+     * A dict key as Python allows it: lists and dicts are unhashable there, and hashing one here would walk
+     * an attacker-shaped (possibly exponential, as a DAG) structure. Tuples hash by identity in Java.
+     */
+    private Object key(Object k) {
+        if (k instanceof java.util.Collection<?> || k instanceof Map<?, ?>) {
+            throw new F5jException(owner.path() + ": malformed data.pkl (a " + TorchCheckpoint.describe(k)
+                    + " used as a dict key; unhashable in Python too)");
+        }
+        return k;
+    }
+
     private F5jException refused(String module, String name) {
-        return new F5jException(owner.path() + ": data.pkl references unknown class " + module + "." + name
-                + " (refused; nothing is executed)");
+        String full = module + "." + name;
+        return new F5jException(owner.path() + ": data.pkl references unknown class "
+                + (full.length() > 120 ? full.substring(0, 117) + "..." : full) + " (refused; nothing is executed)");
     }
 
     /** OrderedDict() or OrderedDict([(k, v), ...]). */
-    private static Object orderedDict(Object[] args) {
+    private Object orderedDict(Object[] args) {
         Map<Object, Object> m = new LinkedHashMap<>();
         if (args.length > 0 && args[0] instanceof List<?> pairs) {
             for (Object p : pairs) {
-                Object[] kv = p instanceof Object[] a ? a : ((List<?>) p).toArray();
-                m.put(kv[0], kv[1]);
+                Object[] kv = p instanceof Object[] a ? a : p instanceof List<?> l ? l.toArray() : null;
+                if (kv == null || kv.length != 2) {
+                    throw new F5jException(owner.path() + ": malformed data.pkl (OrderedDict item " + show(p) + " is not a pair)");
+                }
+                m.put(key(kv[0]), kv[1]);
             }
         }
         return m;
@@ -120,7 +228,7 @@ final class RestrictedUnpickler extends Unpickler {
 
     /** _rebuild_tensor(storage, offset, size, stride) and _v2(..., requires_grad, backward_hooks[, metadata]). */
     private Object rebuildTensor(Object[] a) {
-        if (a.length < 4 || !(a[0] instanceof TorchCheckpoint.Storage s) || !(a[1] instanceof Number off)) {
+        if (a.length < 4 || !(a[0] instanceof TorchCheckpoint.Storage s) || !(a[1] instanceof Integer || a[1] instanceof Long)) {
             throw new F5jException(owner.path() + ": data.pkl rebuilds a tensor from unexpected arguments " + show(a));
         }
         long[] shape = longs(a[2]), stride = longs(a[3]);
@@ -128,7 +236,7 @@ final class RestrictedUnpickler extends Unpickler {
             throw new F5jException(owner.path() + ": data.pkl has a tensor with shape " + Arrays.toString(shape)
                     + " but stride " + Arrays.toString(stride));
         }
-        return new TorchCheckpoint.TensorRef(s, off.longValue(), shape, stride);
+        return new TorchCheckpoint.TensorRef(s, ((Number) a[1]).longValue(), shape, stride);
     }
 
     /** _rebuild_parameter(data, requires_grad, backward_hooks[, state]): a Parameter is its tensor here. */
@@ -142,16 +250,60 @@ final class RestrictedUnpickler extends Unpickler {
     private long[] longs(Object o) {
         Object[] t = o instanceof Object[] x ? x : o instanceof List<?> l ? l.toArray() : null;
         if (t == null) throw new F5jException(owner.path() + ": data.pkl has a tensor size/stride that is not a tuple: " + show(o));
+        if (t.length > MAX_RANK) throw new F5jException(owner.path() + ": data.pkl has a tensor of " + t.length + " dimensions (at most " + MAX_RANK + ")");
         long[] r = new long[t.length];
         for (int i = 0; i < t.length; i++) {
-            if (!(t[i] instanceof Number n)) throw new F5jException(owner.path() + ": data.pkl has a non-integer tensor size/stride " + show(o));
-            r[i] = n.longValue();
+            if (!(t[i] instanceof Integer || t[i] instanceof Long) || ((Number) t[i]).longValue() < 0) {
+                throw new F5jException(owner.path() + ": data.pkl has a tensor size/stride that is not a non-negative integer: " + show(o));
+            }
+            r[i] = ((Number) t[i]).longValue();
         }
         return r;
     }
 
+    /** torch's own limit on tensor dimensions. */
+    static final int MAX_RANK = 64;
+
+    /**
+     * A short, bounded rendering of an unpickled object for error messages: at most ~120 characters and
+     * 4 levels, whatever its size, depth, sharing (a DAG) or cycles; never calls toString on containers.
+     */
     static String show(Object o) {
-        String s = o instanceof Object[] a ? Arrays.deepToString(a) : String.valueOf(o);
-        return s.length() > 120 ? s.substring(0, 117) + "..." : s;
+        StringBuilder b = new StringBuilder();
+        show(o, b, 0);
+        return b.length() > 120 ? b.substring(0, 117) + "..." : b.toString();
+    }
+
+    private static void show(Object o, StringBuilder b, int depth) {
+        if (b.length() > 120) return;
+        if (o instanceof Object[] || o instanceof List<?> || o instanceof Map<?, ?>) {
+            if (depth >= 4) { b.append("..."); return; }
+            boolean tuple = o instanceof Object[], map = o instanceof Map<?, ?>;
+            Iterable<?> items = tuple ? Arrays.asList((Object[]) o) : map ? ((Map<?, ?>) o).entrySet() : (List<?>) o;
+            b.append(tuple ? '(' : map ? '{' : '[');
+            int i = 0;
+            for (Object x : items) {
+                if (b.length() > 120) break;
+                if (i++ > 0) b.append(", ");
+                if (x instanceof Map.Entry<?, ?> e) {
+                    show(e.getKey(), b, depth + 1);
+                    b.append(": ");
+                    show(e.getValue(), b, depth + 1);
+                } else {
+                    show(x, b, depth + 1);
+                }
+            }
+            b.append(tuple ? ')' : map ? '}' : ']');
+        } else if (o instanceof String s) {
+            b.append('\'').append(s, 0, Math.min(s.length(), 60)).append(s.length() > 60 ? "...'" : "'");
+        } else if (o instanceof java.math.BigInteger big && big.bitLength() > 256) {
+            b.append("<int of ").append(big.bitLength()).append(" bits>");
+        } else if (o instanceof byte[] bytes) {
+            b.append("<").append(bytes.length).append(" bytes>");
+        } else if (o == null || o instanceof Number || o instanceof Boolean || o instanceof StorageType) {
+            b.append(o);
+        } else {
+            b.append('<').append(TorchCheckpoint.describe(o)).append('>');
+        }
     }
 }

@@ -56,49 +56,11 @@ public final class SafeTensors implements AutoCloseable {
             if (size < 8) throw new F5jException(path + ": not a safetensors file (only " + size + " bytes)");
             MemorySegment all = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             long headerLen = all.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
-            if (headerLen <= 0 || headerLen > size - 8 || headerLen > 100_000_000) {
-                throw new F5jException(path + ": not a safetensors file or truncated (header length " + headerLen
-                        + ", file size " + size + ")");
+            if (headerLen <= 0 || headerLen > size - 8 || headerLen > MAX_HEADER) {
+                throw new F5jException(path + ": not a safetensors file or truncated (header length " + Long.toUnsignedString(headerLen)
+                        + ", file size " + size + (headerLen > MAX_HEADER ? "; at most " + MAX_HEADER : "") + ")");
             }
-            String json = new String(all.asSlice(8, headerLen).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
-            JsonObject header;
-            try {
-                header = JsonParser.parseString(json).getAsJsonObject();
-            } catch (JsonParseException | IllegalStateException e) {
-                throw new F5jException(path + ": safetensors header is not valid JSON (" + e.getMessage() + ")");
-            }
-            long base = 8 + headerLen;
-            for (Map.Entry<String, JsonElement> e : header.entrySet()) {
-                if (e.getKey().equals("__metadata__")) {
-                    for (Map.Entry<String, JsonElement> m : e.getValue().getAsJsonObject().entrySet()) {
-                        st.metadata.put(m.getKey(), m.getValue().isJsonPrimitive() ? m.getValue().getAsString()
-                                : m.getValue().toString());
-                    }
-                    continue;
-                }
-                JsonObject info = e.getValue().getAsJsonObject();
-                DType dt = DType.fromSafetensors(info.get("dtype").getAsString());
-                if (dt == null) throw new F5jException(path + ": tensor " + e.getKey() + " has unsupported dtype "
-                        + info.get("dtype").getAsString());
-                var shapeArr = info.getAsJsonArray("shape");
-                long[] shape = new long[shapeArr.size()];
-                long numel = 1;
-                for (int i = 0; i < shape.length; i++) {
-                    shape[i] = shapeArr.get(i).getAsLong();
-                    numel *= shape[i];
-                }
-                var offs = info.getAsJsonArray("data_offsets");
-                long begin = offs.get(0).getAsLong(), end = offs.get(1).getAsLong();
-                if (end - begin != numel * dt.size) {
-                    throw new F5jException(path + ": tensor " + e.getKey() + " has " + (end - begin) + " bytes but shape "
-                            + java.util.Arrays.toString(shape) + " of " + dt + " needs " + numel * dt.size);
-                }
-                if (begin < 0 || base + end > size) {
-                    throw new F5jException(path + ": truncated: tensor " + e.getKey() + " ends at byte " + (base + end)
-                            + " but the file has " + size);
-                }
-                st.tensors.put(e.getKey(), new RawTensor(e.getKey(), dt, shape, all.asSlice(base + begin, end - begin)));
-            }
+            st.parseHeader(all.asSlice(8, headerLen).toArray(ValueLayout.JAVA_BYTE), all, 8 + headerLen);
             return st;
         } catch (NoSuchFileException e) {
             st.close();
@@ -109,6 +71,141 @@ public final class SafeTensors implements AutoCloseable {
         } catch (RuntimeException e) {
             st.close();
             throw e;
+        }
+    }
+
+    /** The reference library's limits: a header of at most 100 MB; tensors of at most 2^40 elements here. */
+    static final long MAX_HEADER = 100_000_000, MAX_NUMEL = 1L << 40;
+    /** The header is {name: {dtype, shape, data_offsets}, __metadata__: {k: v}}: 3 levels; more is hostile. */
+    private static final int MAX_JSON_DEPTH = 8;
+
+    /**
+     * Validates the header as strictly as the reference safetensors library: UTF-8, a JSON object (strict
+     * syntax, nothing after it but padding), string metadata, known dtypes, non-negative integer shapes and
+     * offsets, each tensor's byte size matching its shape, and the tensors tiling the data area exactly
+     * (sorted by offset: contiguous from 0, no overlap, no gap, ending at the end of the file).
+     */
+    private void parseHeader(byte[] raw, MemorySegment all, long base) {
+        String json;
+        try {
+            json = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(raw)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new F5jException(path + ": safetensors header is not valid UTF-8");
+        }
+        if (!json.startsWith("{")) throw new F5jException(path + ": safetensors header does not start with '{'");
+        checkDepth(json);
+        JsonObject header;
+        try {
+            com.google.gson.stream.JsonReader r = new com.google.gson.stream.JsonReader(new java.io.StringReader(json));
+            r.setStrictness(com.google.gson.Strictness.STRICT);
+            header = JsonParser.parseReader(r).getAsJsonObject();
+            if (r.peek() != com.google.gson.stream.JsonToken.END_DOCUMENT) throw new JsonParseException("data after the header object");
+        } catch (JsonParseException | IllegalStateException | IOException e) {
+            throw new F5jException(path + ": safetensors header is not valid JSON (" + e.getMessage() + ")");
+        }
+        record Span(String name, long begin, long end) {}
+        java.util.List<Span> spans = new java.util.ArrayList<>();
+        for (Map.Entry<String, JsonElement> e : header.entrySet()) {
+            String name = e.getKey();
+            if (name.equals("__metadata__")) {
+                if (!e.getValue().isJsonObject()) throw new F5jException(path + ": safetensors __metadata__ is not an object");
+                for (Map.Entry<String, JsonElement> m : e.getValue().getAsJsonObject().entrySet()) {
+                    JsonElement v = m.getValue();
+                    if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
+                        throw new F5jException(path + ": safetensors metadata " + m.getKey() + " is not a string");
+                    }
+                    metadata.put(m.getKey(), v.getAsString());
+                }
+                continue;
+            }
+            if (!e.getValue().isJsonObject()) throw new F5jException(path + ": tensor " + name + ": header entry is not an object");
+            JsonObject info = e.getValue().getAsJsonObject();
+            JsonElement dte = info.get("dtype");
+            if (dte == null || !dte.isJsonPrimitive() || !dte.getAsJsonPrimitive().isString()) {
+                throw new F5jException(path + ": tensor " + name + " has no dtype string");
+            }
+            DType dt = DType.fromSafetensors(dte.getAsString());
+            if (dt == null) throw new F5jException(path + ": tensor " + name + " has unsupported dtype " + dte.getAsString());
+            long[] shape = integers(name, "shape", info.get("shape"), -1);
+            long numel = 1;
+            for (long d : shape) {
+                if (d != 0 && numel > MAX_NUMEL / d) {
+                    throw new F5jException(path + ": tensor " + name + " has shape " + java.util.Arrays.toString(shape)
+                            + ", more than " + MAX_NUMEL + " elements");
+                }
+                numel *= d;
+            }
+            long[] offs = integers(name, "data_offsets", info.get("data_offsets"), 2);
+            long begin = offs[0], end = offs[1];
+            if (end < begin) throw new F5jException(path + ": tensor " + name + " has data_offsets [" + begin + ", " + end + "] that end before they begin");
+            if (end - begin != numel * dt.size) {
+                throw new F5jException(path + ": tensor " + name + " has " + (end - begin) + " bytes but shape "
+                        + java.util.Arrays.toString(shape) + " of " + dt + " needs " + numel * dt.size);
+            }
+            spans.add(new Span(name, begin, end));
+            tensors.put(name, new RawTensor(name, dt, shape, null));
+        }
+        spans.sort(java.util.Comparator.comparingLong(Span::begin).thenComparingLong(Span::end));
+        long dataLen = all.byteSize() - base, at = 0;
+        for (Span sp : spans) {
+            if (sp.begin() != at) {
+                throw new F5jException(path + ": tensor " + sp.name() + " starts at data byte " + sp.begin() + " but the previous tensor ends at "
+                        + at + " (" + (sp.begin() < at ? "overlapping" : "a gap between") + " tensors; safetensors data is contiguous)");
+            }
+            if (sp.end() > dataLen) {
+                throw new F5jException(path + ": truncated: tensor " + sp.name() + " ends at byte " + (base + sp.end())
+                        + " but the file has " + all.byteSize());
+            }
+            at = sp.end();
+        }
+        if (at != dataLen) {
+            throw new F5jException(path + ": " + (dataLen - at) + " bytes after the last tensor (the header does not describe the whole file)");
+        }
+        for (Span sp : spans) {
+            RawTensor t = tensors.get(sp.name());
+            tensors.put(sp.name(), new RawTensor(sp.name(), t.dtype(), t.shape(), all.asSlice(base + sp.begin(), sp.end() - sp.begin())));
+        }
+    }
+
+    /** A JSON array of non-negative integers (of {@code len} elements unless -1), as Rust's usize parses them. */
+    private long[] integers(String name, String field, JsonElement el, int len) {
+        if (el == null || !el.isJsonArray() || (len >= 0 && el.getAsJsonArray().size() != len) || el.getAsJsonArray().size() > 64) {
+            throw new F5jException(path + ": tensor " + name + " has no valid " + field + (len >= 0 ? " (" + len + " integers)" : ""));
+        }
+        var a = el.getAsJsonArray();
+        long[] out = new long[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonElement x = a.get(i);
+            String v = x.isJsonPrimitive() && x.getAsJsonPrimitive().isNumber() ? x.getAsJsonPrimitive().getAsString() : "";
+            if (!v.matches("[0-9]{1,18}")) {
+                throw new F5jException(path + ": tensor " + name + " has a " + field + " value " + shorten(x.toString())
+                        + " that is not a non-negative integer");
+            }
+            out[i] = Long.parseLong(v);
+        }
+        return out;
+    }
+
+    private static String shorten(String s) { return s.length() > 40 ? s.substring(0, 37) + "..." : s; }
+
+    /** Refuses deep nesting before Gson's recursive tree builder sees it. */
+    private void checkDepth(String json) {
+        int depth = 0;
+        boolean str = false;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (str) {
+                if (c == '\\') i++;
+                else if (c == '"') str = false;
+            } else if (c == '"') {
+                str = true;
+            } else if (c == '{' || c == '[') {
+                if (++depth > MAX_JSON_DEPTH) {
+                    throw new F5jException(path + ": safetensors header is nested more than " + MAX_JSON_DEPTH + " levels deep");
+                }
+            } else if (c == '}' || c == ']') {
+                depth--;
+            }
         }
     }
 

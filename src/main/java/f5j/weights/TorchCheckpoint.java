@@ -30,6 +30,9 @@ import java.util.Map;
  * {@code Object[]} (tuples), {@code String}, {@code Number}, {@code Boolean}, {@code null} and {@code TensorRef}.
  */
 public final class TorchCheckpoint {
+    /** data.pkl of a trainer checkpoint is a few hundred KB; this bounds what a hostile one can cost. */
+    static final long MAX_PICKLE_BYTES = 64L << 20;
+
     private final Path path;
     private final ZipIndex zip;
     private final String archive;
@@ -45,10 +48,17 @@ public final class TorchCheckpoint {
         this.archive = pkl.substring(0, pkl.length() - "data.pkl".length());
         ZipIndex.Entry bo = zip.get(archive + "byteorder");
         if (bo != null) {
-            String order = new String(zip.data(bo).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.US_ASCII).trim();
+            if (bo.size() > 64) throw new F5jException(path + ": damaged checkpoint (" + bo.name() + " is " + bo.size() + " bytes)");
+            String order = new String(zip.data(bo, 64).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.US_ASCII).trim();
+            if (order.length() > 16) order = order.substring(0, 16) + "...";
             if (!order.equals("little")) throw new F5jException(path + ": storages are " + order + "-endian (only little-endian is supported)");
         }
-        byte[] pickle = zip.data(zip.get(pkl)).toArray(ValueLayout.JAVA_BYTE);
+        ZipIndex.Entry pe = zip.get(pkl);
+        if (pe.size() > MAX_PICKLE_BYTES) {
+            throw new F5jException(path + ": data.pkl is " + pe.size() + " bytes (at most " + MAX_PICKLE_BYTES
+                    + " are read; a checkpoint's data.pkl is far smaller)");
+        }
+        byte[] pickle = zip.data(pe, MAX_PICKLE_BYTES).toArray(ValueLayout.JAVA_BYTE);
         this.root = new RestrictedUnpickler(this).read(pickle);
     }
 
@@ -67,7 +77,9 @@ public final class TorchCheckpoint {
     /** Reads a file that holds one flat state dict (e.g. Vocos' pytorch_model.bin), every tensor loaded. */
     public static Map<String, RawTensor> readStateDict(Path path) {
         TorchCheckpoint ck = open(path);
-        return ck.tensors(ck.rootDict(), "");
+        Map<String, RawTensor> sd = ck.tensors(ck.rootDict(), "");
+        for (RawTensor t : sd.values()) t.requireFinite(path);
+        return sd;
     }
 
     public Path path() { return path; }
@@ -90,7 +102,10 @@ public final class TorchCheckpoint {
     public Map<String, RawTensor> tensors(Map<?, ?> dict, String prefix) {
         Map<String, RawTensor> out = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : dict.entrySet()) {
-            String key = String.valueOf(e.getKey());
+            if (!(e.getKey() instanceof String key)) {
+                throw new F5jException(path + ": state dict key " + RestrictedUnpickler.show(e.getKey()) + " is a "
+                        + describe(e.getKey()) + ", not a string");
+            }
             if (!(e.getValue() instanceof TensorRef t)) {
                 throw new F5jException(path + ": state dict entry " + key + " is a " + describe(e.getValue()) + ", not a tensor");
             }
@@ -117,8 +132,9 @@ public final class TorchCheckpoint {
             return;
         }
         if (n >= 2 && (file.get(ValueLayout.JAVA_BYTE, 0) & 0xff) == 0x80) {
-            throw new F5jException(path + ": a legacy (pre-1.6, non-zip) torch.save file; re-save it with torch>=1.6: "
-                    + "python -c \"import torch; torch.save(torch.load('" + path.getFileName() + "'), 'resaved.pt')\"");
+            // No advice to load it with torch: unpickling an untrusted file runs whatever code it holds.
+            throw new F5jException(path + ": a legacy (pre-1.6, non-zip) torch.save file, which f5j does not read; "
+                    + "get the checkpoint as a torch>=1.6 zip .pt or a .safetensors file from its source");
         }
         StringBuilder head = new StringBuilder();
         for (int i = 0; i < Math.min(4, n); i++) head.append(String.format("%02x ", file.get(ValueLayout.JAVA_BYTE, i) & 0xff));
@@ -136,7 +152,7 @@ public final class TorchCheckpoint {
             ZipIndex.Entry e = owner.zip.get(entry);
             if (e == null) throw new F5jException(path + ": storage " + key + " is missing (no zip entry " + entry + ")");
             MemorySegment seg = owner.zip.data(e);
-            long need = numel * dtype.size;
+            long need = numel * dtype.size;  // numel <= MAX_NUMEL: no overflow
             if (seg.byteSize() < need) {
                 throw new F5jException(path + ": storage " + key + " is too short: " + seg.byteSize() + " bytes, but data.pkl says "
                         + numel + " elements of " + dtype + " (" + need + " bytes)");
@@ -145,6 +161,9 @@ public final class TorchCheckpoint {
         }
     }
 
+    /** Elements in one storage or tensor: 2^40 (8 TiB of float64) is beyond any checkpoint, and keeps byte sizes in a long. */
+    static final long MAX_NUMEL = 1L << 40;
+
     /** A tensor as data.pkl describes it: a strided view of a storage. Nothing is read until {@link #load}. */
     public record TensorRef(Storage storage, long offset, long[] shape, long[] stride) {
         public DType dtype() { return storage.dtype; }
@@ -152,9 +171,15 @@ public final class TorchCheckpoint {
         /** The zip entry holding the storage ({@code ARCHIVE/data/KEY}). */
         public String storageEntry() { return storage.entry(); }
 
+        /** The element count, or -1 when it exceeds {@link #MAX_NUMEL} (the shape is refused on load). */
         public long numel() {
             long n = 1;
-            for (long s : shape) n *= s;
+            for (long s : shape) {
+                if (s < 0) return -1;
+                if (s != 0 && n > MAX_NUMEL / s) return -1;
+                n *= s;
+            }
+            for (long s : shape) if (s == 0) return 0;
             return n;
         }
 
@@ -163,14 +188,21 @@ public final class TorchCheckpoint {
             Path path = storage.owner.path;
             int es = storage.dtype.size;
             long n = numel();
+            if (n < 0) {
+                throw new F5jException(path + ": tensor " + name + " has shape " + Arrays.toString(shape) + ", more than "
+                        + MAX_NUMEL + " elements");
+            }
             long last = offset;  // highest element index the view touches
             for (int i = 0; i < shape.length; i++) {
                 if (shape[i] < 0 || stride[i] < 0) {
                     throw new F5jException(path + ": tensor " + name + " has a negative size or stride");
                 }
-                if (shape[i] > 0) last += (shape[i] - 1) * stride[i];
+                if (shape[i] > 0 && n > 0) {
+                    if (stride[i] > 0 && shape[i] - 1 > (MAX_NUMEL - last) / stride[i]) { last = MAX_NUMEL; break; }
+                    last += (shape[i] - 1) * stride[i];
+                }
             }
-            if (n > 0 && (offset < 0 || last >= storage.numel)) {
+            if (n > 0 && (offset < 0 || offset > MAX_NUMEL || last >= storage.numel)) {
                 throw new F5jException(path + ": tensor " + name + " (offset " + offset + ", shape " + Arrays.toString(shape)
                         + ", stride " + Arrays.toString(stride) + ") reaches element " + last + " of storage " + storage.key
                         + ", which has " + storage.numel + " elements");
@@ -180,7 +212,10 @@ public final class TorchCheckpoint {
             if (isContiguous()) {
                 return new RawTensor(name, storage.dtype, shape.clone(), seg.asSlice(offset * es, n * es));
             }
-            byte[] out = new byte[Math.toIntExact(n * es)];
+            if (n * es > Integer.MAX_VALUE - 8) {
+                throw new F5jException(path + ": tensor " + name + " is strided and " + n * es + " bytes, too large to copy");
+            }
+            byte[] out = new byte[(int) (n * es)];
             long[] idx = new long[shape.length];
             for (long k = 0; k < n; k++) {
                 long src = offset;
@@ -208,10 +243,18 @@ public final class TorchCheckpoint {
     /** persistent_load: ('storage', torch.XStorage, key, location, numel). */
     Storage storage(Object pid) {
         if (!(pid instanceof Object[] t) || t.length < 5 || !"storage".equals(t[0]) || !(t[1] instanceof RestrictedUnpickler.StorageType st)
-                || !(t[4] instanceof Number numel)) {
+                || !(t[2] instanceof String key) || !(t[4] instanceof Integer || t[4] instanceof Long)) {
             throw new F5jException(path + ": data.pkl has an unexpected persistent id " + RestrictedUnpickler.show(pid));
         }
-        String key = String.valueOf(t[2]);
-        return storages.computeIfAbsent(key, k -> new Storage(this, k, st.dtype(), numel.longValue()));
+        if (key.length() > 256) throw new F5jException(path + ": data.pkl names a storage by a key of " + key.length() + " characters");
+        long numel = ((Number) t[4]).longValue();
+        if (numel < 0 || numel > MAX_NUMEL) {
+            throw new F5jException(path + ": storage " + RestrictedUnpickler.show(key) + " claims " + numel + " elements (at most " + MAX_NUMEL + ")");
+        }
+        Storage s = storages.computeIfAbsent(key, k -> new Storage(this, k, st.dtype(), numel));
+        if (s.dtype() != st.dtype() || s.numel() != numel) {
+            throw new F5jException(path + ": storage " + RestrictedUnpickler.show(key) + " is named twice with different types or sizes");
+        }
+        return s;
     }
 }

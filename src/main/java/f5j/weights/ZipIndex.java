@@ -2,7 +2,6 @@ package f5j.weights;
 
 import f5j.util.F5jException;
 
-import java.io.ByteArrayOutputStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -25,7 +24,15 @@ final class ZipIndex {
     static final int LOCAL_SIG = 0x04034b50, CENTRAL_SIG = 0x02014b50, EOCD_SIG = 0x06054b50,
             EOCD64_SIG = 0x06064b50, EOCD64_LOCATOR_SIG = 0x07064b50;
 
-    record Entry(String name, int method, long compressedSize, long size, long localHeaderOffset) {}
+    record Entry(String name, int method, long compressedSize, long size, long localHeaderOffset, int crc) {}
+
+    /**
+     * Deflate cannot compress by more than ~1032:1, so a larger declared ratio is a lie; the absolute cap is
+     * the largest Java array. Inflation stops at the declared size, so a small file cannot inflate to 4 GiB.
+     */
+    static final long MAX_RATIO = 1100, MAX_INFLATED = Integer.MAX_VALUE - 8;
+
+    private final java.util.Set<String> verified = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final Path path;
     private final MemorySegment file;
@@ -41,43 +48,88 @@ final class ZipIndex {
 
     Entry get(String name) { return entries.get(name); }
 
-    /** The entry's bytes: a slice of the mapping when stored, an inflated copy when deflated. */
-    MemorySegment data(Entry e) {
+    /**
+     * The entry's bytes: a slice of the mapping when stored, an inflated copy when deflated; its CRC-32 is
+     * checked against the central directory (once per entry), so corrupted weights are never used.
+     */
+    MemorySegment data(Entry e) { return data(e, MAX_INFLATED); }
+
+    /** As {@link #data(Entry)}, refusing to inflate more than {@code maxInflated} bytes. */
+    MemorySegment data(Entry e, long maxInflated) {
         long lh = e.localHeaderOffset();
-        if (lh < 0 || lh + 30 > file.byteSize() || file.get(U32, lh) != LOCAL_SIG) {
+        if (lh < 0 || lh > file.byteSize() - 30 || file.get(U32, lh) != LOCAL_SIG) {
             throw new F5jException(path + ": damaged zip archive (entry " + e.name() + " has no local header at byte " + lh + ")");
         }
         long start = lh + 30 + u16(lh + 26) + u16(lh + 28);
-        if (start + e.compressedSize() > file.byteSize()) {
-            throw new F5jException(path + ": truncated: zip entry " + e.name() + " ends at byte " + (start + e.compressedSize())
-                    + " but the file has " + file.byteSize());
+        if (e.compressedSize() < 0 || e.compressedSize() > file.byteSize() - start) {
+            throw new F5jException(path + ": truncated: zip entry " + e.name() + " ends at byte "
+                    + (e.compressedSize() < 0 ? "?" : Long.toString(start + e.compressedSize())) + " but the file has " + file.byteSize());
         }
         MemorySegment raw = file.asSlice(start, e.compressedSize());
-        return switch (e.method()) {
-            case 0 -> raw;
-            case 8 -> inflate(e, raw);
+        MemorySegment out = switch (e.method()) {
+            case 0 -> {
+                if (e.size() != e.compressedSize()) {
+                    throw new F5jException(path + ": damaged zip archive (stored entry " + e.name() + " has size " + e.size()
+                            + " but compressed size " + e.compressedSize() + ")");
+                }
+                yield raw;
+            }
+            case 8 -> inflate(e, raw, maxInflated);
             default -> throw new F5jException(path + ": zip entry " + e.name() + " uses compression method " + e.method()
                     + " (only stored and deflated entries are supported)");
         };
+        if (!verified.contains(e.name())) {
+            int crc = crc32(out);
+            if (crc != e.crc()) {
+                throw new F5jException(path + ": damaged zip archive (CRC-32 of entry " + e.name() + " is "
+                        + String.format("%08x", crc) + ", the archive says " + String.format("%08x", e.crc())
+                        + "; the file is corrupted)");
+            }
+            verified.add(e.name());
+        }
+        return out;
     }
 
-    private MemorySegment inflate(Entry e, MemorySegment raw) {
-        if (e.size() > Integer.MAX_VALUE - 8) {
-            throw new F5jException(path + ": zip entry " + e.name() + " is compressed and too large to inflate; re-save it with torch.save");
+    private static int crc32(MemorySegment seg) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        for (long p = 0; p < seg.byteSize(); p += 1 << 30) {
+            crc.update(seg.asSlice(p, Math.min(1L << 30, seg.byteSize() - p)).asByteBuffer());
+        }
+        return (int) crc.getValue();
+    }
+
+    private MemorySegment inflate(Entry e, MemorySegment raw, long maxInflated) {
+        long cap = Math.min(maxInflated, MAX_INFLATED);
+        if (e.size() < 0 || e.size() > cap) {
+            throw new F5jException(path + ": zip entry " + e.name() + " declares " + e.size() + " bytes inflated (at most "
+                    + cap + " are read from a compressed entry; torch.save writes uncompressed archives)");
+        }
+        if (e.size() > MAX_RATIO * Math.max(1, e.compressedSize())) {
+            throw new F5jException(path + ": damaged zip archive (entry " + e.name() + " declares " + e.size() + " bytes from "
+                    + e.compressedSize() + " compressed, a ratio deflate cannot reach)");
         }
         Inflater inf = new Inflater(true);
         try {
             inf.setInput(raw.asByteBuffer());
-            ByteArrayOutputStream out = new ByteArrayOutputStream((int) e.size());
-            byte[] buf = new byte[1 << 16];
+            byte[] out = new byte[(int) e.size()];
+            int n = 0;
+            byte[] probe = new byte[1];
             while (!inf.finished()) {
-                int n = inf.inflate(buf);
-                if (n == 0 && (inf.needsInput() || inf.needsDictionary())) {
+                int k = n < out.length ? inf.inflate(out, n, out.length - n) : inf.inflate(probe);
+                if (n == out.length && k > 0) {
+                    throw new F5jException(path + ": damaged zip archive (entry " + e.name() + " inflates to more than the "
+                            + e.size() + " bytes it declares)");
+                }
+                if (k == 0 && (inf.needsInput() || inf.needsDictionary())) {
                     throw new F5jException(path + ": truncated or damaged compressed zip entry " + e.name());
                 }
-                out.write(buf, 0, n);
+                n += k;
             }
-            return MemorySegment.ofArray(out.toByteArray());
+            if (n != out.length) {
+                throw new F5jException(path + ": damaged zip archive (entry " + e.name() + " inflates to " + n + " bytes, it declares "
+                        + e.size() + ")");
+            }
+            return MemorySegment.ofArray(out);
         } catch (DataFormatException ex) {
             throw new F5jException(path + ": damaged compressed zip entry " + e.name() + " (" + ex.getMessage() + ")");
         } finally {
@@ -103,14 +155,14 @@ final class ZipIndex {
                 throw new F5jException(path + ": damaged ZIP64 archive (no ZIP64 end-of-central-directory locator)");
             }
             long eocd64 = file.get(U64, loc + 8);
-            if (eocd64 < 0 || eocd64 + 56 > size || file.get(U32, eocd64) != EOCD64_SIG) {
+            if (eocd64 < 0 || eocd64 > size - 56 || file.get(U32, eocd64) != EOCD64_SIG) {
                 throw new F5jException(path + ": truncated or damaged ZIP64 archive (no ZIP64 end-of-central-directory record)");
             }
             count = file.get(U64, eocd64 + 32);
             cdSize = file.get(U64, eocd64 + 40);
             cdOffset = file.get(U64, eocd64 + 48);
         }
-        if (cdOffset < 0 || cdSize < 0 || cdOffset + cdSize > size) {
+        if (cdOffset < 0 || cdSize < 0 || cdOffset > size || cdSize > size - cdOffset) {
             throw new F5jException(path + ": truncated or damaged zip archive (central directory at " + cdOffset + "+" + cdSize
                     + " lies outside the " + size + "-byte file)");
         }
@@ -120,22 +172,26 @@ final class ZipIndex {
                 throw new F5jException(path + ": damaged zip archive (central directory entry " + i + " is malformed)");
             }
             int method = u16(p + 10);
+            int crc = file.get(U32, p + 16);
             long csize = u32(p + 20), usize = u32(p + 24), lho = u32(p + 42);
             int nameLen = u16(p + 28), extraLen = u16(p + 30), commentLen = u16(p + 32);
+            if (p + 46 + nameLen + extraLen + commentLen > cdOffset + cdSize) {
+                throw new F5jException(path + ": damaged zip archive (central directory entry " + i + " runs past the directory)");
+            }
             String name = new String(file.asSlice(p + 46, nameLen).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
             // ZIP64 extended information: 8-byte values for the fields saturated at 0xffffffff, in this order.
             long x = p + 46 + nameLen, xEnd = x + extraLen;
             while (x + 4 <= xEnd) {
                 int id = u16(x), len = u16(x + 2);
                 if (id == 1) {
-                    long q = x + 4;
-                    if (usize == 0xffffffffL) { usize = file.get(U64, q); q += 8; }
-                    if (csize == 0xffffffffL) { csize = file.get(U64, q); q += 8; }
-                    if (lho == 0xffffffffL) { lho = file.get(U64, q); }
+                    long q = x + 4, qEnd = Math.min(xEnd, q + len);
+                    if (usize == 0xffffffffL && q + 8 <= qEnd) { usize = file.get(U64, q); q += 8; }
+                    if (csize == 0xffffffffL && q + 8 <= qEnd) { csize = file.get(U64, q); q += 8; }
+                    if (lho == 0xffffffffL && q + 8 <= qEnd) { lho = file.get(U64, q); }
                 }
                 x += 4 + len;
             }
-            entries.put(name, new Entry(name, method, csize, usize, lho));
+            entries.put(name, new Entry(name, method, csize, usize, lho, crc));
             p += 46 + nameLen + extraLen + commentLen;
         }
     }

@@ -169,6 +169,53 @@ class WavFileTest {
                 .isInstanceOf(F5jException.class).hasMessageContaining("missing.wav: no such file");
     }
 
+    /** The synth reference reader (pydub semantics) and the vocode/audit reader give the same verdicts. */
+    private void expectBoth(String name, byte[] bytes, String problem) throws IOException {
+        expectError(name, bytes, problem);
+        Path f = tmp.resolve(name);
+        assertThatThrownBy(() -> PcmSegment.readWav(f)).isInstanceOf(F5jException.class)
+                .hasMessageStartingWith(f.toString()).hasMessageContaining(problem);
+    }
+
+    static byte[] pcm16(int channels, int rate, int frames) {
+        ByteBuffer fmt = le(16);
+        fmt.putShort((short) 1).putShort((short) channels).putInt(rate).putInt(rate * channels * 2)
+                .putShort((short) (channels * 2)).putShort((short) 16);
+        return riff(chunk("fmt ", fmt.array()), chunk("data", new byte[frames * channels * 2]));
+    }
+
+    @Test
+    void hostileHeadersGetTheSameCleanErrorFromBothReaders() throws IOException {
+        // A fmt chunk claiming 0x7FFFFFF0 bytes: the chunk walk must not wrap around (it used to throw).
+        byte[] huge = pcm16(1, 24000, 10);
+        ByteBuffer.wrap(huge).order(ByteOrder.LITTLE_ENDIAN).putInt(16, 0x7FFFFFF0);
+        expectBoth("hugefmt.wav", huge, "no data chunk");
+        byte[] hugeData = riff(chunk("LIST", new byte[4]), chunk("data", new byte[4]));
+        ByteBuffer.wrap(hugeData).order(ByteOrder.LITTLE_ENDIAN).putInt(16, 0x7FFFFFF0);
+        expectBoth("hugelist.wav", hugeData, "no fmt chunk");
+        byte[] many = pcm16(1, 24000, 4);
+        ByteBuffer.wrap(many).order(ByteOrder.LITTLE_ENDIAN).putShort(22, (short) -1).putShort(32, (short) (65535 * 2));
+        expectBoth("many.wav", many, "WAV header says 65535 channels (f5j reads at most 64)");
+        expectBoth("ghz.wav", pcm16(1, 1_000_000_000, 4), "WAV header says 1000000000 Hz (f5j reads 1000 to 384000 Hz)");
+        expectBoth("zero-rate.wav", pcm16(1, 0, 4), "WAV header says 0 Hz");
+        byte[] mp3 = new byte[600];
+        System.arraycopy("ID3".getBytes(StandardCharsets.US_ASCII), 0, mp3, 0, 3);
+        expectBoth("song.mp3", mp3, "not a WAV file (looks like MP3); only RIFF/WAVE audio is supported, convert it first");
+        expectBoth("empty.wav", new byte[0], "empty file, not a WAV file");
+        expectBoth("nosamples.wav", pcm16(2, 24000, 0), "contains no audio samples");
+    }
+
+    @Test
+    void anHourOfAudioIsRefusedWithTheLimitNamed() throws IOException {
+        // 60 minutes at 1 kHz, 16-bit mono: 7.2 MB on disk, refused before any sample is decoded.
+        expectBoth("hour.wav", pcm16(1, 1000, 3600 * 1000),
+                "3600.0 s of audio; f5j reads at most 600 s (10 minutes) at a time: split it first");
+        byte[] ok = pcm16(1, 1000, 600 * 1000);
+        Files.write(tmp.resolve("ten.wav"), ok);
+        assertThat(WavFile.read(tmp.resolve("ten.wav")).frames()).isEqualTo(600_000);
+        assertThat(PcmSegment.readWav(tmp.resolve("ten.wav")).frames()).isEqualTo(600_000);
+    }
+
     private void expectError(String name, byte[] bytes, String problem) throws IOException {
         Path f = tmp.resolve(name);
         Files.write(f, bytes);
@@ -176,15 +223,15 @@ class WavFileTest {
                 .hasMessageStartingWith(f.toString()).hasMessageContaining(problem);
     }
 
-    private static ByteBuffer le(int n) { return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN); }
+    static ByteBuffer le(int n) { return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN); }
 
-    private static byte[] chunk(String id, byte[] body) {
+    static byte[] chunk(String id, byte[] body) {
         ByteBuffer b = le(8 + body.length + (body.length & 1));
         b.put(id.getBytes(StandardCharsets.US_ASCII)).putInt(body.length).put(body);
         return b.array();
     }
 
-    private static byte[] riff(byte[]... chunks) {
+    static byte[] riff(byte[]... chunks) {
         int n = 4;
         for (byte[] c : chunks) n += c.length;
         ByteBuffer b = le(8 + n);

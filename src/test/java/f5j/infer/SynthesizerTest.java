@@ -54,4 +54,16 @@ class SynthesizerTest {
         float[] mono = Synthesizer.mono(new float[][] {{1, 2}, {3, -2}});
         assertThat(mono).containsExactly(2, 0);
     }
+
+    @Test
+    void aNonFiniteMelIsAnErrorNamingTheStageNotASilentWav() {
+        // A NaN guidance strength (as --cfg NaN gave) makes every ODE step NaN: the synthesis must stop there.
+        Synthesizer s = Synthesizer.load(java.nio.file.Path.of("weights/f5tts-tiny-v1"), java.nio.file.Path.of("weights/vocos-tiny"),
+                f5j.compute.Backend.cpu());
+        Reference r = ref(2, 24000);
+        SynthSettings nan = new SynthSettings(2, Double.NaN, -1.0, 1.0, null, 0.1, 0.15, "euler");
+        assertThatThrownBy(() -> s.synthesize(r, List.of("Olá."), c -> 7, nan, Synthesizer.Listener.NONE))
+                .isInstanceOf(F5jException.class)
+                .hasMessageStartingWith("chunk 1: the sampler's mel (the DiT's ODE solution) holds NaN at element");
+    }
 }

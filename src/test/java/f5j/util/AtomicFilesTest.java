@@ -31,4 +31,54 @@ class AtomicFilesTest {
         assertThat(Files.readString(f)).isEqualTo("kept");
         try (var s = Files.list(dir)) { assertThat(s).containsExactly(f); }
     }
+
+    /** Run in a child JVM: starts an atomic write of args[0], says so, then hangs inside it. */
+    static final class HangingWriter {
+        public static void main(String[] args) {
+            AtomicFiles.write(Path.of(args[0]), out -> {
+                out.write(new byte[100_000]);
+                out.flush();
+                System.out.println("writing");
+                System.out.flush();
+                try { Thread.sleep(120_000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+            });
+        }
+    }
+
+    private static Process hangingWrite(Path target) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), HangingWriter.class.getName(),
+                target.toString()).redirectErrorStream(true).start();
+        String line = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
+        assertThat(line).isEqualTo("writing");
+        return p;
+    }
+
+    private static java.util.List<String> names(Path dir) throws Exception {
+        try (var s = Files.list(dir)) { return s.map(p -> p.getFileName().toString()).sorted().toList(); }
+    }
+
+    @Test
+    void anInterruptedWriteLeavesNoTemporary(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out.wav");
+        Process p = hangingWrite(out);
+        assertThat(names(dir)).singleElement().asString().startsWith(".out.wav.f5j-" + p.pid() + "-").endsWith(".tmp");
+        p.destroy();  // SIGTERM, as Ctrl-C or a CI timeout sends: the exit hook removes the temporary
+        p.waitFor();
+        assertThat(names(dir)).isEmpty();
+    }
+
+    @Test
+    void aKilledWritesTemporaryIsRemovedByTheNextWrite(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out.wav");
+        Process p = hangingWrite(out);
+        p.destroyForcibly();  // SIGKILL: nothing runs, the temporary stays
+        p.waitFor();
+        assertThat(names(dir)).hasSize(1);
+        // Another process's live temporary and files f5j did not make are left alone.
+        Path live = Files.writeString(dir.resolve(".out.wav.f5j-" + ProcessHandle.current().parent().orElseThrow().pid() + "-1.tmp"), "");
+        Path mine = Files.writeString(dir.resolve(".out.wav.tmp"), "not f5j's");
+        AtomicFiles.writeString(out, "done");
+        assertThat(names(dir)).containsExactly(live.getFileName().toString(), mine.getFileName().toString(), "out.wav");
+    }
 }

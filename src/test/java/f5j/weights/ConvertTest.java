@@ -128,7 +128,7 @@ class ConvertTest {
     void existingFolderNeedsForce() {
         Converter.convert(request(GOLDEN.resolve("pruned_ema.pt"), Weights.EMA, null, "m"));
         assertThatThrownBy(() -> Converter.convert(request(GOLDEN.resolve("pruned_ema.pt"), Weights.EMA, null, "m")))
-                .isInstanceOf(F5jException.class).hasMessageContaining("already exists (use --force to replace it)");
+                .isInstanceOf(F5jException.class).hasMessageContaining("already exists (a model folder f5j wrote; --force replaces it)");
         ModelDir again = Converter.convert(new Converter.Request(GOLDEN.resolve("model_2.pt"), null, null, null, Weights.ONLINE,
                 null, tmp.resolve("weights"), "m", true));
         CheckpointsTest.assertSame(again.stateDict(), CheckpointsTest.reference(GOLDEN.resolve("model_online.safetensors")));

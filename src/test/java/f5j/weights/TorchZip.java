@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32;
@@ -25,6 +26,19 @@ final class TorchZip {
 
         Pickle op(int b) { out.write(b); return this; }
 
+        /** Raw bytes (opcodes with their arguments, or a deliberately broken stream). */
+        Pickle raw(byte... b) { out.writeBytes(b); return this; }
+
+        /** An opcode followed by a little-endian argument of {@code width} bytes. */
+        Pickle opLe(int opcode, long v, int width) {
+            op(opcode);
+            for (int i = 0; i < width; i++) op((int) (v >>> (8 * i)) & 0xff);
+            return this;
+        }
+
+        /** The bytes so far, without STOP. */
+        byte[] bytes() { return out.toByteArray(); }
+
         Pickle global(String module, String name) {
             op('c');
             out.writeBytes((module + "\n" + name + "\n").getBytes(StandardCharsets.UTF_8));
@@ -40,6 +54,7 @@ final class TorchZip {
         }
 
         Pickle integer(long v) {
+            if (v != (int) v) return opLe(0x8a, 8, 1).raw(java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(v).array());
             op('J');
             for (int i = 0; i < 4; i++) op((int) (v >>> (8 * i)) & 0xff);
             return this;
@@ -107,12 +122,32 @@ final class TorchZip {
         return b.array();
     }
 
+    /**
+     * Overwrites a 4-byte field of an entry's central directory record (16 = CRC-32, 20 = compressed size,
+     * 24 = size), as a damaged or hostile archive would have it.
+     */
+    static void patchCentral(Path file, String entry, int field, int value) throws IOException {
+        byte[] z = Files.readAllBytes(file);
+        byte[] name = entry.getBytes(StandardCharsets.UTF_8);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(z).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int p = 0; p + 46 + name.length <= z.length; p++) {
+            if (b.getInt(p) == 0x02014b50 && (b.getShort(p + 28) & 0xffff) == name.length
+                    && Arrays.equals(z, p + 46, p + 46 + name.length, name, 0, name.length)) {
+                b.putInt(p + field, value);
+                Files.write(file, z);
+                return;
+            }
+        }
+        throw new IllegalArgumentException("no central directory entry " + entry);
+    }
+
     /** Writes the archive with stored (uncompressed) entries, as torch.save does. */
     Path write(Path file) throws IOException {
         entries.putIfAbsent(archive + "/version", "3\n".getBytes(StandardCharsets.US_ASCII));
         try (OutputStream os = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(os)) {
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {
                 ZipEntry ze = new ZipEntry(e.getKey());
+                ze.setTime(315532800000L);  // 1980-01-01: the same bytes every run
                 if (deflatePickle && e.getKey().endsWith("/data.pkl")) {
                     ze.setMethod(ZipEntry.DEFLATED);
                     zip.putNextEntry(ze);
