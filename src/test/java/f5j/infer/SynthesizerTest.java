@@ -57,12 +57,22 @@ class SynthesizerTest {
 
     @Test
     void aNonFiniteMelIsAnErrorNamingTheStageNotASilentWav() {
-        // A NaN guidance strength (as --cfg NaN gave) makes every ODE step NaN: the synthesis must stop there.
+        // One NaN out of a layer (settings are validated, weights are checked at load: this is what is left, e.g.
+        // an overflow) makes every later ODE step NaN: the synthesis must stop there.
+        f5j.compute.Backend cpu = f5j.compute.Backend.cpu();
+        f5j.compute.Backend poisoned = new f5j.compute.Backend() {
+            @Override public String name() { return "nan-after-linear"; }
+
+            @Override public void execute(f5j.compute.Op op) {
+                cpu.execute(op);
+                if (op instanceof f5j.compute.Op.Linear l) l.y()[0] = Float.NaN;
+            }
+        };
         Synthesizer s = Synthesizer.load(java.nio.file.Path.of("weights/f5tts-tiny-v1"), java.nio.file.Path.of("weights/vocos-tiny"),
-                f5j.compute.Backend.cpu());
+                poisoned);
         Reference r = ref(2, 24000);
-        SynthSettings nan = new SynthSettings(2, Double.NaN, -1.0, 1.0, null, 0.1, 0.15, "euler");
-        assertThatThrownBy(() -> s.synthesize(r, List.of("Olá."), c -> 7, nan, Synthesizer.Listener.NONE))
+        SynthSettings settings = new SynthSettings(2, 2.0, -1.0, 1.0, null, 0.1, 0.15, "euler");
+        assertThatThrownBy(() -> s.synthesize(r, List.of("Olá."), c -> 7, settings, Synthesizer.Listener.NONE))
                 .isInstanceOf(F5jException.class)
                 .hasMessageStartingWith("chunk 1: the sampler's mel (the DiT's ODE solution) holds NaN at element");
     }
