@@ -54,8 +54,7 @@ class AuditCommandTest {
         assertThat(f5j.audio.WavFile.read(dir.resolve("rep/train.wav")).sampleRate()).isEqualTo(24000);
         assertThat(dir.resolve("rep/infer.wav")).exists();
         assertThat(dir.resolve("rep/report.html")).content().contains("data:audio/wav;base64,");
-        assertThat(r.out()).contains("first divergence: weights / transformer.time_embed.time_mlp.0.weight",
-                "causes, largest effect on the output mel first:", "precision", "architecture alternative");
+        assertThat(r.out()).contains("verdict: ", "checks:", "weights: EMA vs online", "noise floor (seeds 3, 4)", "architecture: flags");
         assertThat(dir.resolve("rep/report.json")).content().contains("\"train_precision\": \"bf16\"",
                 "both paths mix the 2 channels to mono", "both paths resample 44100 Hz to 24000 Hz");
         assertThat(dir.resolve("rep/report.html")).exists();
