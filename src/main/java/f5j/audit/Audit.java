@@ -191,7 +191,8 @@ public final class Audit {
         if (embed != null) {
             findings.addAll(Checks.vocab(o.vocab, vocab, o.trainVocab, trainVocab, (int) embed.shape()[0], Checks.used(dataset, chunk.tokens())));
         }
-        List<AuditReport.WordRow> words = Checks.alignWords(String.join("", dataset), String.join("", inferOfRow));
+        // without the stored text, the transcript as typed shows what inference's tokenization changes (jieba splits)
+        List<AuditReport.WordRow> words = Checks.alignWords(o.datasetText != null ? o.datasetText : o.refText, String.join("", inferOfRow));
         findings.add(Checks.tokens(o.datasetText, o.datasetText != null, words));
         findings.add(Checks.tokensByDesign());
         r.tokens = new AuditReport.TokensStage(String.join("", trainTokens), String.join("", chunk.tokens()), trainTokens, chunk.tokens(),

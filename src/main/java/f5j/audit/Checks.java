@@ -351,11 +351,23 @@ final class Checks {
     }
 
     static Finding tokens(String datasetText, boolean datasetGiven, List<WordRow> rows) {
+        List<String> diff = describe(rows);
         if (!datasetGiven) {
             return new Finding("tokens: dataset text vs inference", "tokens", UNKNOWN,
-                    "no --dataset-text: assumed stored as upstream's prepare scripts store it (convert_char_to_pinyin), which is what inference makes of it",
+                    "no --dataset-text: assumed stored as upstream's prepare scripts store it (convert_char_to_pinyin), which is what inference makes of it"
+                            + (diff.isEmpty() ? "" : "; against the transcript as typed, inference changes " + String.join("; ", diff.subList(0, Math.min(8, diff.size())))),
                     "give --dataset-text (the row's text as the prepared dataset stores it) to check");
         }
+        if (diff.isEmpty()) {
+            return new Finding("tokens: dataset text vs inference", "tokens", OK,
+                    "inference tokenizes the row's words exactly as the dataset stores them", "");
+        }
+        return new Finding("tokens: dataset text vs inference", "tokens", CAUSE,
+                diff.size() + " word(s) tokenized otherwise than the dataset stores them: " + String.join("; ", diff.subList(0, Math.min(8, diff.size()))),
+                "prepare the dataset with upstream's prepare script (it applies the same convert_char_to_pinyin as inference), then fine-tune again");
+    }
+
+    private static List<String> describe(List<WordRow> rows) {
         List<String> diff = new ArrayList<>();
         for (WordRow r : rows) {
             if (r.status().equals("same")) continue;
@@ -366,13 +378,7 @@ final class Checks {
                 default -> "'" + r.dataset() + "' → '" + r.inference() + "'";
             });
         }
-        if (diff.isEmpty()) {
-            return new Finding("tokens: dataset text vs inference", "tokens", OK,
-                    "inference tokenizes the row's words exactly as the dataset stores them", "");
-        }
-        return new Finding("tokens: dataset text vs inference", "tokens", CAUSE,
-                diff.size() + " word(s) tokenized otherwise than the dataset stores them: " + String.join("; ", diff.subList(0, Math.min(8, diff.size()))),
-                "prepare the dataset with upstream's prepare script (it applies the same convert_char_to_pinyin as inference), then fine-tune again");
+        return diff;
     }
 
     static Finding tokensByDesign() {

@@ -70,7 +70,8 @@ public final class Findings {
 
     /**
      * The verdict: the highest-priority finding with status cause; else a measured factor (not by design)
-     * beyond the noise; else null, naming what is by design and what could not be checked.
+     * beyond the noise; else the highest-priority suspect (a possible cause: nothing planted leaves one);
+     * else null, naming what is by design and what could not be checked.
      */
     public static Verdict verdict(AuditReport r) {
         for (String factor : PRIORITY) {
@@ -89,13 +90,22 @@ public final class Findings {
                         fixFor(c.factor()));
             }
         }
+        for (String factor : PRIORITY) {
+            for (Finding f : r.findings) {
+                if (f.factor().equals(factor) && f.status().equals(SUSPECT)) {
+                    return new Verdict(factor, "Possible cause: " + factor + " (" + f.check() + "). " + f.evidence() + ". Nothing was found "
+                            + "that certainly breaks inference; this is the only difference beyond upstream's design." + others(r, f),
+                            f.fix().isEmpty() ? fixFor(factor) : f.fix());
+                }
+            }
+        }
         List<String> design = new ArrayList<>(), unknown = new ArrayList<>(), suspect = new ArrayList<>();
         for (Finding f : r.findings) {
             if (f.status().equals(BY_DESIGN)) design.add(f.check());
             if (f.status().equals(UNKNOWN)) unknown.add(f.check());
             if (f.status().equals(SUSPECT)) suspect.add(f.check() + " (" + f.evidence() + ")");
         }
-        StringBuilder s = new StringBuilder("No cause found: nothing differs beyond upstream's design and the noise between two seeds.");
+        StringBuilder s = new StringBuilder("Nothing differs beyond upstream's design and the noise between two seeds.");
         if (!design.isEmpty()) s.append(" By design (not causes): ").append(String.join(", ", design)).append('.');
         if (!suspect.isEmpty()) s.append(" Worth a look: ").append(String.join("; ", suspect)).append('.');
         if (!unknown.isEmpty()) s.append(" Not checkable with the inputs given: ").append(String.join(", ", unknown)).append('.');
@@ -104,7 +114,9 @@ public final class Findings {
 
     private static String others(AuditReport r, Finding chosen) {
         List<String> more = new ArrayList<>();
-        for (Finding f : r.findings) if (f != chosen && f.status().equals(CAUSE)) more.add(f.check());
+        for (Finding f : r.findings) {
+            if (f != chosen && (f.status().equals(CAUSE) || f.status().equals(SUSPECT))) more.add(f.check() + " (" + f.status() + ")");
+        }
         return more.isEmpty() ? "" : " Also found: " + String.join(", ", more) + ".";
     }
 

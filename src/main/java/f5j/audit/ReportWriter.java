@@ -58,7 +58,7 @@ public final class ReportWriter {
                 .append(".ok{background:#efe}.bar{background:#c44;height:10px;display:inline-block}")
                 .append(".mel img{image-rendering:pixelated;border:1px solid #999;max-width:100%}.mel div{margin:6px 0}")
                 .append(".tok td,.tok th{font-family:monospace;min-width:18px;text-align:center;padding:1px 3px}.text{white-space:pre-wrap;font-family:monospace}.summary{background:#f8f8ff;padding:10px;border:1px solid #ccd}")
-                .append(".verdict{font-size:16px;background:#fffbe6;border:1px solid #e0c96b;padding:12px}.by-design{color:#555}details{margin:8px 0}summary{cursor:pointer;font-weight:bold}")
+                .append(".st{white-space:nowrap}.st-cause{background:#f99}.st-suspect{background:#fd8}.st-ok{background:#cfc}.st-unknown{background:#ddd}.verdict{font-size:16px;background:#fffbe6;border:1px solid #e0c96b;padding:12px}.by-design{color:#555}details{margin:8px 0}summary{cursor:pointer;font-weight:bold}")
                 .append("</style></head><body>\n<h1>f5j audit: trainer sample vs inference</h1>\n");
         verdict(h, r);
         checklist(h, r);
@@ -92,9 +92,8 @@ public final class ReportWriter {
 
     private static void verdict(StringBuilder h, AuditReport r) {
         if (r.verdict == null) return;
-        h.append("<div class=\"verdict\" id=\"verdict\"><p><b>")
-                .append(r.verdict.cause() == null ? "No cause found." : "Cause: " + esc(r.verdict.cause()) + ".")
-                .append("</b> ").append(esc(r.verdict.summary())).append("</p>");
+        h.append("<div class=\"verdict\" id=\"verdict\"><p><b>Verdict: ")
+                .append(r.verdict.cause() == null ? "no cause" : esc(r.verdict.cause())).append(".</b> ").append(esc(r.verdict.summary())).append("</p>");
         if (r.verdict.fix() != null && !r.verdict.fix().isEmpty()) h.append("<p><b>Fix:</b> ").append(esc(r.verdict.fix())).append("</p>");
         h.append("</div>\n");
     }
@@ -115,8 +114,8 @@ public final class ReportWriter {
                 .append("<tr><th></th><th>check</th><th>evidence</th><th>fix</th></tr>");
         for (AuditReport.Finding f : r.findings) {
             String cls = f.status().equals(AuditReport.CAUSE) ? " class=\"bad\"" : f.status().equals(AuditReport.BY_DESIGN) ? " class=\"by-design\"" : "";
-            h.append("<tr").append(cls).append("><td title=\"").append(esc(f.status())).append("\">").append(mark(f.status()))
-                    .append("</td><td>").append(esc(f.check())).append("</td><td>").append(esc(f.evidence())).append("</td><td>")
+            h.append("<tr").append(cls).append("><td class=\"st st-").append(esc(f.status())).append("\">").append(mark(f.status()))
+                    .append(" ").append(esc(f.status())).append("</td><td>").append(esc(f.check())).append("</td><td>").append(esc(f.evidence())).append("</td><td>")
                     .append(esc(f.fix())).append("</td></tr>");
         }
         h.append("</table>\n");
