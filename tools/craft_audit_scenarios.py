@@ -35,7 +35,7 @@ def main(src, out):
     g = torch.Generator().manual_seed(1234)
     start, online, lagged = weights, {}, {}
     for k, v in start.items():
-        if not v.is_floating_point():
+        if not v.is_floating_point() or k.endswith("inv_freq"):  # buffers: fixed, never trained
             online[k], lagged[k] = v, v
             continue
         scale = v.float().std() if v.numel() > 1 else v.abs().mean()
@@ -47,12 +47,12 @@ def main(src, out):
     g = torch.Generator().manual_seed(99)
     rand = {}
     for k, v in weights.items():
-        if not v.is_floating_point():
+        if not v.is_floating_point() or k.endswith("inv_freq"):
             rand[k] = v
             continue
         scale = v.float().std() if v.numel() > 1 else v.abs().mean()
         rand[k] = torch.randn(v.shape, generator=g) * (scale + 1e-3)
-    online = {k[len(""):]: v for k, v in ck["model_state_dict"].items()}
+    online = dict(ck["model_state_dict"])
     save("ema_random.pt", online, rand, 5000, 5000)
 
 

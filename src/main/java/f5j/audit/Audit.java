@@ -534,8 +534,8 @@ public final class Audit {
         double md = mean(d), se = sd(d) / Math.sqrt(d.length);
         String reading;
         if (!Double.isFinite(md)) reading = "the " + b + " variant's loss is not finite";
-        else if (md > 3 * se && md > 0.02 * mean(la)) reading = "the " + b + " variant is clearly worse: the model was trained on the other";
-        else if (-md > 3 * se && -md > 0.02 * mean(la)) reading = "the " + b + " variant is clearly better: the weights fit it";
+        else if (md > 3 * se && md > 0.02 * mean(la)) reading = "clearly higher loss with the " + b + " variant: the model fits the train path's " + a + " better";
+        else if (-md > 3 * se && -md > 0.02 * mean(la)) reading = "clearly lower loss with the " + b + " variant than with the train path's " + a;
         else reading = "no clear difference (within the draws' spread)";
         r.lossProbe.add(new LossVariant(factor, a, b, la.length, mean(la), sd(la), mean(lb), sd(lb), md, sd(d), reading));
     }
