@@ -299,6 +299,7 @@ public final class Audit {
                 + String.format(Locale.ROOT, " (%s: %.4g ± %.2g, %s: %.4g ± %.2g)", v.trainVariant(), v.trainLoss(), v.trainSpread(),
                 v.inferVariant(), v.inferLoss(), v.inferSpread())).findFirst().orElse(null);
         findings.add(Checks.architecture(inferArch, trainArch, flagReading));
+        findings.addAll(Checks.lossProbe(r.lossProbe));
 
         // the inference path: all factors at once, then to the end
         log.accept("inference path");

@@ -37,7 +37,9 @@ final class Checks {
     /** Share of the starting weights still in the EMA from which a lag is the fine-tune's EMA not having caught up. */
     static final double START_SHARE = 0.5;
     /** Estimated / real length of the row beyond which the duration estimate is suspect. */
-    static final double DURATION_RATIO = 1.25;
+    static final double DURATION_RATIO = 1.5;
+    /** Relative loss change (beyond 3 standard errors of the paired draws) that is suspect, and that is a cause. */
+    static final double LOSS_SUSPECT = 0.02, LOSS_CAUSE = 0.1;
 
     static final String FIX_WEIGHTS = "infer with the online weights (upstream load_model(..., use_ema=False); "
             + "f5j: ./f5j convert --weights online) or train longer so the EMA catches up";
@@ -352,6 +354,13 @@ final class Checks {
 
     static Finding tokens(String datasetText, boolean datasetGiven, List<WordRow> rows) {
         List<String> diff = describe(rows);
+        boolean split = rows.stream().anyMatch(r -> r.status().equals("split"));
+        if (!datasetGiven && split) {
+            return new Finding("tokens: dataset text vs inference", "tokens", SUSPECT,
+                    "inference's convert_char_to_pinyin changes the transcript: " + String.join("; ", diff.subList(0, Math.min(8, diff.size())))
+                            + "; harmless if the dataset was prepared by upstream's prepare scripts (they do the same), a mismatch if it stores the text as typed",
+                    "give --dataset-text (the row's text as the prepared dataset stores it) to decide; if it stores the words whole, prepare it with upstream's prepare script and fine-tune again");
+        }
         if (!datasetGiven) {
             return new Finding("tokens: dataset text vs inference", "tokens", UNKNOWN,
                     "no --dataset-text: assumed stored as upstream's prepare scripts store it (convert_char_to_pinyin), which is what inference makes of it"
@@ -428,6 +437,33 @@ final class Checks {
     }
 
     // ---------------------------------------------------------------- architecture, settings
+
+    /**
+     * The loss probe read as findings: a variant inference uses with a clearly higher loss than the train
+     * path's is what the model was not trained on; without a training config, flags the weights clearly fit
+     * better than the configured ones.
+     */
+    static List<Finding> lossProbe(List<AuditReport.LossVariant> variants) {
+        List<Finding> out = new ArrayList<>();
+        for (AuditReport.LossVariant v : variants) {
+            double se = v.differenceSpread() / Math.sqrt(v.draws()), rel = v.meanDifference() / v.trainLoss();
+            String nums = f("loss %.4g ± %.2g with the train path's %s, %.4g ± %.2g with %s (%+.1f %%, %d draws)", v.trainLoss(),
+                    v.trainSpread(), v.trainVariant(), v.inferLoss(), v.inferSpread(), v.inferVariant(), 100 * rel, v.draws());
+            boolean configuredFlags = v.factor().equals("architecture") && v.trainVariant().startsWith("configured");
+            if (!Double.isFinite(v.meanDifference())) {
+                if (!v.factor().equals("precision")) { // precision: the range check names the layer
+                    out.add(new Finding(v.factor() + ": loss probe", v.factor(), CAUSE, "the loss is not finite with " + v.inferVariant(), Findings.fixFor(v.factor())));
+                }
+            } else if (configuredFlags && -v.meanDifference() > 3 * se && -rel > LOSS_SUSPECT) {
+                out.add(new Finding("architecture: loss probe", "architecture", -rel > LOSS_CAUSE ? CAUSE : SUSPECT,
+                        "the weights fit the other flags better: " + nums, "infer with a config holding " + v.inferVariant().replace("alternative ", "")));
+            } else if (!configuredFlags && v.meanDifference() > 3 * se && rel > LOSS_SUSPECT) {
+                out.add(new Finding(v.factor() + ": loss probe", v.factor(), rel > LOSS_CAUSE ? CAUSE : SUSPECT,
+                        "the trainer's own objective on the row is clearly worse with inference's value: " + nums, Findings.fixFor(v.factor())));
+            }
+        }
+        return out;
+    }
 
     static Finding architecture(DitArch infer, DitArch train, String lossReading) {
         if (train == null) {

@@ -125,6 +125,8 @@ public final class Findings {
             case "weights" -> Checks.FIX_WEIGHTS;
             case "precision" -> "infer in fp32 (or bf16), or find the layer whose activations leave the fp16 range";
             case "architecture" -> "infer with the training config (its model yaml)";
+            case "vocab" -> "use the training vocab at inference";
+            case "tokens" -> "store the dataset text as inference tokenizes it (upstream's prepare scripts) and fine-tune again";
             default -> "";
         };
     }
