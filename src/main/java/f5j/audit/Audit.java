@@ -311,15 +311,22 @@ public final class Audit {
         r.inferMel = dropRef(inferFull, infer.cut);
         boolean inferNonfinite = !allFinite(inferFull.data);
 
-        // precision finding
-        if (overflow > 0 || inferNonfinite) {
+        // precision finding: a cause only where inference runs in the format that overflows
+        boolean lowInfer = o.inferPrecision != Precision.FP32;
+        String where = firstBad == null ? "(none recorded)" : firstBad;
+        if (overflow > 0 && lowInfer) {
             findings.add(new Finding("precision: range", "precision", AuditReport.CAUSE,
-                    String.format(Locale.ROOT, "%d activation(s) beyond the %s range, the first in %s%s", overflow, emulated.label(),
-                            firstBad == null ? "(none recorded)" : firstBad, inferNonfinite ? "; the inference output holds inf/NaN" : ""),
-                    "infer in fp32 (or bf16); the layer named overflows fp16"));
+                    String.format(Locale.ROOT, "%d activation(s) beyond the %s range, the first in %s%s", overflow, emulated.label(), where,
+                            inferNonfinite ? "; the inference output holds inf/NaN" : ""),
+                    "infer in fp32 (or bf16); the layer named overflows " + emulated.label()));
+        } else if (inferNonfinite && r.weights.nonfiniteEma() == 0) {
+            findings.add(new Finding("precision: range", "precision", AuditReport.SUSPECT,
+                    "the inference output holds inf/NaN although no activation leaves the " + emulated.label() + " range", "run the inference path in fp32 to locate it"));
         } else {
-            findings.add(new Finding("precision: range", "precision", AuditReport.OK, o.inferPrecision == Precision.FP32
-                    ? "inference runs in fp32" : "no activation beyond the " + emulated.label() + " range; its rounding is measured below", ""));
+            findings.add(new Finding("precision: range", "precision", AuditReport.OK, !lowInfer
+                    ? "inference runs in fp32" + (overflow > 0 ? String.format(Locale.ROOT, " (in %s, %d activation(s) would leave the range, the first in %s)",
+                    emulated.label(), overflow, where) : "")
+                    : "no activation beyond the " + emulated.label() + " range; its rounding is measured below", ""));
         }
 
         // like for like: the inference path on exactly the training row

@@ -139,6 +139,14 @@ class AuditScenarioTest {
         for (var c : j.getAsJsonArray("causes")) if (c.getAsJsonObject().get("factor").getAsString().equals("precision")) precision = c.getAsJsonObject();
         assertThat(precision).isNotNull();
         assertThat(precision.get("nonfinite").getAsString()).isIn("inf", "nan");
+
+        // the same weights inferred in fp32: fp16's range is no cause then
+        Audit.Options o = scenario(ck, vocab, vocab, v1());
+        o = new Audit.Options(o.checkpoint(), o.vocab(), o.trainVocab(), o.config(), o.trainConfig(), o.configSource(), o.refAudio(),
+                o.refText(), o.genText(), o.datasetText(), o.seed(), o.trainPrecision(), Precision.FP32, o.synth(), o.ema(), null, o.backend());
+        JsonObject k = audit("fp16_weights_fp32", o);
+        assertThat(cause(k)).isNull();
+        assertThat(evidence(k, "precision: range")).contains("inference runs in fp32", "would leave the range", "transformer_blocks.0.ff.ff.0.0#0");
     }
 
     @Test
