@@ -59,7 +59,7 @@ import java.util.function.Consumer;
  */
 public final class Audit {
     public static final double TOL = Findings.TOL;
-    /** The trainer's sample settings (upstream utils_infer defaults), used when the options give none. */
+    /** Draws (mask, noise, t) of the loss probe: enough for a spread, few enough to stay quick on a Base model. */
     static final int LOSS_DRAWS = 4;
 
     public record Options(Path checkpoint, Path vocab, Path trainVocab, ModelConfig config, ModelConfig trainConfig,
