@@ -5,7 +5,6 @@ import f5j.audit.AuditReport.GroupDrift;
 import f5j.audit.AuditReport.TensorDrift;
 import f5j.audit.AuditReport.WordRow;
 import f5j.config.DitArch;
-import f5j.text.PinyinConverter;
 import f5j.text.Vocab;
 import f5j.weights.CheckpointInfo;
 import f5j.weights.RawTensor;
@@ -16,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -492,8 +490,4 @@ final class Checks {
         out.addAll(b);
         return out;
     }
-
-    static List<String> inferenceTokensOf(String text) { return PinyinConverter.convert(text); }
-
-    static Set<String> distinct(List<String> t) { return new HashSet<>(t); }
 }
