@@ -60,7 +60,7 @@ import java.util.function.Consumer;
 public final class Audit {
     public static final double TOL = Findings.TOL;
     /** Draws (mask, noise, t) of the loss probe: enough for a spread, few enough to stay quick on a Base model. */
-    static final int LOSS_DRAWS = 4;
+    static final int LOSS_DRAWS = 8;
 
     public record Options(Path checkpoint, Path vocab, Path trainVocab, ModelConfig config, ModelConfig trainConfig,
                           String configSource, Path refAudio, String refText, String genText, String datasetText,

@@ -30,8 +30,8 @@ import static f5j.audit.AuditReport.UNKNOWN;
 
 /** The direct checks of every known cause, made before anything is sampled. Each returns findings. */
 final class Checks {
-    /** ‖EMA − online‖ / ‖online‖ from which the EMA counts as lagging (suspect) or wrong for inference (cause). */
-    static final double EMA_SUSPECT = 0.02, EMA_CAUSE = 0.1;
+    /** ‖EMA − online‖ / ‖online‖ from which the EMA counts as lagging (suspect), and as foreign to the online weights. */
+    static final double EMA_SUSPECT = 0.02, EMA_FOREIGN = 0.5;
     /** Share of the starting weights still in the EMA from which a lag is the fine-tune's EMA not having caught up. */
     static final double START_SHARE = 0.5;
     /** Estimated / real length of the row beyond which the duration estimate is suspect. */
@@ -148,14 +148,21 @@ final class Checks {
         } else if (w.emaStep() != null && w.update() != null) {
             ev += f("; EMA step %d is below the %d updates: the EMA was reset or copied from elsewhere", w.emaStep(), w.update());
         }
+        // a cause: a fine-tune's EMA still mostly its starting weights, or an EMA no recipe explains (not an
+        // average of these online weights); any other lag the averaging explains, so the loss probe decides
         String status;
-        if (w.relDiff() >= EMA_CAUSE || (share != null && share >= START_SHARE && w.relDiff() >= EMA_SUSPECT)) {
+        boolean fineTuneLag = share != null && share >= START_SHARE && w.relDiff() >= EMA_SUSPECT;
+        boolean notAnAverage = w.relDiff() >= EMA_FOREIGN && (share == null || share < START_SHARE);
+        if (fineTuneLag || notAnAverage) {
             status = CAUSE;
-            if (share != null && share < START_SHARE && w.relDiff() >= 0.5) {
-                ev += "; the recipe explains no such gap: the EMA is not an average of these online weights (re-initialised, or from another run)";
+            if (notAnAverage) {
+                ev += "; no EMA recipe explains such a gap: the EMA is not an average of these online weights (re-initialised, or from another run)";
             }
+        } else if (w.relDiff() >= EMA_SUSPECT) {
+            status = SUSPECT;
+            ev += "; the EMA's averaging explains a lag like this (see the loss probe and the like-for-like run for which weights fit the row)";
         } else {
-            status = w.relDiff() >= EMA_SUSPECT ? SUSPECT : OK;
+            status = OK;
         }
         out.add(new Finding("weights: EMA vs online", "weights", status, ev, status.equals(OK) ? "" : FIX_WEIGHTS));
         return out;
