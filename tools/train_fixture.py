@@ -11,8 +11,11 @@ and text 20 %); AdamW with a linear warm-up; the EMA follows ema_pytorch as upst
 (beta 0.9999, update_after_step 100, update_every 10, warm-up power 2/3). The fine-tune set also holds each
 row "said twice" (text + " " + text, audio twice), so the trainer-style sample is within what it saw.
 
-Usage: nice -n 19 train_fixture.py OUT [--pretrain 1500] [--finetune 1000] [--dim 128] [--depth 4]
-Deterministic for a given torch build (fixed seeds, one thread).
+Then OUT/fixture/ gets what the audit tests use (src/test/resources/audit-fixture): the fine-tune's last
+checkpoint without the optimizer and scheduler state (model.pt), model.yaml, vocab.txt and row 0's wave.
+
+Usage: nice -n 19 train_fixture.py OUT [--pretrain 1500] [--finetune 1000] [--dim 128] [--depth 4] [--export-only]
+Deterministic for a given torch build and espeak-ng (fixed seeds, one thread).
 """
 import argparse
 import copy
@@ -140,6 +143,18 @@ def train(model, ema, rows, vocab, updates, lr, out, start_update=0, log_every=1
                         "scheduler_state_dict": sched.state_dict(), "update": start_update + u}, out / f"model_{start_update + u}.pt")
 
 
+def export_fixture(out):
+    """OUT/fixture: the last fine-tune checkpoint (weights and EMA, update count; no optimizer state), config, vocab, row 0."""
+    last = max((out / "finetune").glob("model_*.pt"), key=lambda p: int(p.stem.split("_")[1]))
+    ck = torch.load(last, map_location="cpu")
+    fx = out / "fixture"
+    fx.mkdir(exist_ok=True)
+    torch.save({k: ck[k] for k in ("model_state_dict", "ema_model_state_dict", "update")}, fx / "model.pt")
+    for name in ("model.yaml", "vocab.txt"):
+        (fx / name).write_bytes((out / name).read_bytes())
+    (fx / "ref.wav").write_bytes((out / "wavs" / "00.wav").read_bytes())
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
@@ -147,7 +162,11 @@ def main():
     ap.add_argument("--finetune", type=int, default=1000)
     ap.add_argument("--dim", type=int, default=128)
     ap.add_argument("--depth", type=int, default=4)
+    ap.add_argument("--export-only", action="store_true", help="only (re)write OUT/fixture from a finished run")
     a = ap.parse_args()
+    if a.export_only:
+        export_fixture(Path(a.out))
+        return
     torch.set_num_threads(1)
     torch.manual_seed(0)
     out = Path(a.out)
@@ -178,6 +197,7 @@ def main():
     ema = Ema(ema.model, step=ema.step, initted=True)
     twice = rows + [(s + " " + s, torch.cat([m, m])) for s, m in rows]
     train(model, ema, twice, vocab, a.finetune, 1e-4, out / "finetune")
+    export_fixture(out)
 
 
 if __name__ == "__main__":
