@@ -38,7 +38,7 @@ public final class Findings {
 
     /**
      * Each factor's effects beside the noise floors, ranked by the final effect over the floor. A by-design
-     * factor keeps status by-design unless a finding made it a cause; a measured factor (weights, precision,
+     * factor keeps status by-design unless a finding made it a cause or suspect; a measured factor (weights, precision,
      * architecture) beyond {@link #BEYOND_NOISE} floors becomes at least suspect.
      */
     public static void rankCauses(AuditReport r) {
@@ -48,7 +48,7 @@ public final class Findings {
         for (FactorEffect f : r.factors) {
             String st = status(r.findings, f.factor());
             double ratio = f.finalEffect() / floorF;
-            boolean design = DESIGN.contains(f.factor()) && !st.equals(CAUSE);
+            boolean design = DESIGN.contains(f.factor()) && !st.equals(CAUSE) && !st.equals(SUSPECT);
             if (design) st = BY_DESIGN;
             else if (!(ratio <= BEYOND_NOISE) && (st.equals(OK) || st.equals(UNKNOWN))) st = SUSPECT;
             boolean numeric = !DESIGN.contains(f.factor()) && !(ratio <= 1);
