@@ -1,7 +1,5 @@
 package f5j.infer;
 
-import f5j.audio.MelSpectrogram;
-import f5j.audio.Resampler;
 import f5j.compute.Backend;
 import f5j.config.MelSpecConfig;
 import f5j.config.ModelConfig;
