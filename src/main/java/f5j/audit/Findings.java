@@ -51,7 +51,7 @@ public final class Findings {
             boolean design = DESIGN.contains(f.factor()) && !st.equals(CAUSE) && !st.equals(SUSPECT);
             if (design) st = BY_DESIGN;
             else if (!(ratio <= BEYOND_NOISE) && (st.equals(OK) || st.equals(UNKNOWN))) st = SUSPECT;
-            boolean numeric = !DESIGN.contains(f.factor()) && !(ratio <= 1);
+            boolean numeric = !DESIGN.contains(f.factor()) && !(ratio <= 1) && (st.equals(CAUSE) || st.equals(SUSPECT));
             String nonfinite = nonfinite(f.effect(), f.finalEffect());
             c.add(new Cause(f.factor(), f.effect(), floor1, f.finalEffect(), floorF, ratio, st, nonfinite,
                     numeric ? f.firstLayerOverTolerance() : null, f.detail()));
