@@ -9,7 +9,6 @@ import f5j.audit.AuditReport.Cause;
 import f5j.audit.AuditReport.LayerDiff;
 import f5j.audit.AuditReport.LayerPrecision;
 import f5j.audit.AuditReport.TensorDrift;
-import f5j.audit.AuditReport.TokenRow;
 import f5j.tensor.Tensor;
 import f5j.audio.WavFile;
 import f5j.util.AtomicFiles;
@@ -59,17 +58,22 @@ public final class ReportWriter {
                 .append(".ok{background:#efe}.bar{background:#c44;height:10px;display:inline-block}")
                 .append(".mel img{image-rendering:pixelated;border:1px solid #999;max-width:100%}.mel div{margin:6px 0}")
                 .append(".tok td,.tok th{font-family:monospace;min-width:18px;text-align:center;padding:1px 3px}.text{white-space:pre-wrap;font-family:monospace}.summary{background:#f8f8ff;padding:10px;border:1px solid #ccd}")
+                .append(".st{white-space:nowrap}.st-cause{background:#f99}.st-suspect{background:#fd8}.st-ok{background:#cfc}.st-unknown{background:#ddd}.verdict{font-size:16px;background:#fffbe6;border:1px solid #e0c96b;padding:12px}.by-design{color:#555}details{margin:8px 0}summary{cursor:pointer;font-weight:bold}")
                 .append("</style></head><body>\n<h1>f5j audit: trainer sample vs inference</h1>\n");
+        verdict(h, r);
+        checklist(h, r);
         summary(h, r);
-        inputs(h, r);
-        mels(h, r);
         chart(h, r);
-        factors(h, r);
-        tokens(h, r);
-        conditioning(h, r);
-        weights(h, r);
-        precision(h, r);
-        architecture(h, r);
+        mels(h, r);
+        h.append("<h2>Details</h2>");
+        fold(h, "Inputs", () -> inputs(h, r));
+        fold(h, "Each factor switched alone", () -> factors(h, r));
+        fold(h, "Loss probe and like for like", () -> lossProbe(h, r));
+        fold(h, "Tokens", () -> tokens(h, r));
+        fold(h, "Conditioning", () -> conditioning(h, r));
+        fold(h, "Weights", () -> weights(h, r));
+        fold(h, "Precision", () -> precision(h, r));
+        fold(h, "Architecture", () -> architecture(h, r));
         if (!r.notes.isEmpty()) {
             h.append("<h2>Notes</h2><ul>");
             for (String n : r.notes) h.append("<li>").append(esc(n)).append("</li>");
@@ -78,28 +82,95 @@ public final class ReportWriter {
         return h.append("</body></html>\n").toString();
     }
 
-    private static void summary(StringBuilder h, AuditReport r) {
-        h.append("<div class=\"summary\" id=\"summary\">");
-        if (r.firstDivergence != null) {
-            h.append("<p><b>First divergence:</b> stage <code>").append(esc(r.firstDivergence.stage())).append("</code>");
-            if (r.firstDivergence.layer() != null) h.append(", <code>").append(esc(r.firstDivergence.layer())).append("</code>");
-            h.append("</p>");
+    private static void fold(StringBuilder h, String title, Runnable body) {
+        int at = h.length();
+        body.run();
+        if (h.length() == at) return;
+        h.insert(at, "<details><summary>" + esc(title) + "</summary>");
+        h.append("</details>\n");
+    }
+
+    private static void verdict(StringBuilder h, AuditReport r) {
+        if (r.verdict == null) return;
+        h.append("<div class=\"verdict\" id=\"verdict\"><p><b>Verdict: ")
+                .append(r.verdict.cause() == null ? "no cause" : esc(r.verdict.cause())).append(".</b> ").append(esc(r.verdict.summary())).append("</p>");
+        if (r.verdict.fix() != null && !r.verdict.fix().isEmpty()) h.append("<p><b>Fix:</b> ").append(esc(r.verdict.fix())).append("</p>");
+        h.append("</div>\n");
+    }
+
+    static String mark(String status) {
+        return switch (status) {
+            case AuditReport.OK -> "✅";
+            case AuditReport.SUSPECT -> "⚠️";
+            case AuditReport.CAUSE -> "❌";
+            case AuditReport.BY_DESIGN -> "ⓘ";
+            default -> "?";
+        };
+    }
+
+    private static void checklist(StringBuilder h, AuditReport r) {
+        if (r.findings.isEmpty()) return;
+        h.append("<h2>Checklist</h2><p>✅ ok · ⚠️ suspect · ❌ cause · ⓘ by design · ? unknown</p><table id=\"checklist\">")
+                .append("<tr><th></th><th>check</th><th>evidence</th><th>fix</th></tr>");
+        for (AuditReport.Finding f : r.findings) {
+            String cls = f.status().equals(AuditReport.CAUSE) ? " class=\"bad\"" : f.status().equals(AuditReport.BY_DESIGN) ? " class=\"by-design\"" : "";
+            h.append("<tr").append(cls).append("><td class=\"st st-").append(esc(f.status())).append("\">").append(mark(f.status()))
+                    .append(" ").append(esc(f.status())).append("</td><td>").append(esc(f.check())).append("</td><td>").append(esc(f.evidence())).append("</td><td>")
+                    .append(esc(f.fix())).append("</td></tr>");
         }
-        h.append("<table id=\"causes\"><tr><th>#</th><th>factor</th><th>effect on the output mel</th><th></th><th>detail</th></tr>");
-        double max = r.causes.stream().mapToDouble(c -> Double.isFinite(c.effect()) ? c.effect() : 0).max().orElse(0);
-        int i = 1;
+        h.append("</table>\n");
+    }
+
+    private static void summary(StringBuilder h, AuditReport r) {
+        if (r.causes.isEmpty()) return;
+        h.append("<h2>Measured effects (generated frames only)</h2><div class=\"summary\" id=\"summary\">");
+        if (r.noiseFloor != null) {
+            h.append("<p>Frames ").append(r.noiseFloor.fromFrame()).append("–").append(r.noiseFloor.toFrame())
+                    .append(" (reference, a margin after it and the end left out). Noise floor, the train path with seeds ")
+                    .append(r.noiseFloor.seedA()).append(" and ").append(r.noiseFloor.seedB()).append(": first step ")
+                    .append(num(r.noiseFloor.firstStep())).append(", final mel ").append(num(r.noiseFloor.finalMel()))
+                    .append(". By-design factors are a baseline, never causes.</p>");
+        }
+        h.append("<table id=\"causes\"><tr><th></th><th>factor</th><th>final mel effect</th><th>× noise floor</th><th></th><th>first step</th><th>status</th><th>first layer</th><th>detail</th></tr>");
         for (Cause c : r.causes) {
-            double w = !Double.isFinite(c.effect()) ? 200 : max > 0 ? 200 * c.effect() / max : 0;
-            h.append("<tr><td>").append(i++).append("</td><td><b>").append(esc(c.factor())).append("</b></td><td class=\"num\">")
-                    .append(num(c.effect())).append("</td><td><span class=\"bar\" style=\"width:")
-                    .append(String.format(Locale.ROOT, "%.0f", Math.max(1, w))).append("px\"></span></td><td>")
-                    .append(esc(c.detail())).append("</td></tr>");
+            double w = Double.isNaN(c.ratio()) || Double.isInfinite(c.ratio()) ? 200 : Math.min(200, 200 * c.ratio() / (3 * Findings.BEYOND_NOISE));
+            boolean design = c.status().equals(AuditReport.BY_DESIGN);
+            h.append("<tr").append(design ? " class=\"by-design\"" : "").append("><td>").append(mark(c.status())).append("</td><td><b>")
+                    .append(esc(c.factor())).append("</b></td><td class=\"num\">").append(num(c.finalEffect())).append("</td><td class=\"num\">")
+                    .append(num(c.ratio())).append("</td><td><span class=\"bar\" style=\"width:")
+                    .append(String.format(Locale.ROOT, "%.0f", Math.max(1, w))).append("px").append(design ? ";background:#aaa" : "")
+                    .append("\"></span></td><td class=\"num\">").append(num(c.effect())).append("</td><td>").append(esc(c.status()))
+                    .append(c.nonfinite().equals("none") ? "" : " (" + c.nonfinite() + ")").append("</td><td><code>")
+                    .append(esc(c.firstLayer() == null ? "" : c.firstLayer())).append("</code></td><td>").append(esc(c.detail())).append("</td></tr>");
         }
         h.append("</table></div>\n");
     }
 
+    private static void lossProbe(StringBuilder h, AuditReport r) {
+        if (!r.lossProbe.isEmpty()) {
+            h.append("<p>The trainer's flow-matching loss on the row (fixed masks, noise and t; mean ± spread over the draws):</p>")
+                    .append("<table id=\"loss-probe\"><tr><th>factor</th><th>train-path variant</th><th>loss</th><th>inference variant</th><th>loss</th><th>difference</th><th>reading</th></tr>");
+            for (AuditReport.LossVariant v : r.lossProbe) {
+                h.append("<tr><td>").append(esc(v.factor())).append("</td><td>").append(esc(v.trainVariant())).append("</td><td class=\"num\">")
+                        .append(num(v.trainLoss())).append(" ± ").append(num(v.trainSpread())).append("</td><td>").append(esc(v.inferVariant()))
+                        .append("</td><td class=\"num\">").append(num(v.inferLoss())).append(" ± ").append(num(v.inferSpread()))
+                        .append("</td><td class=\"num\">").append(num(v.meanDifference())).append(" ± ").append(num(v.differenceSpread()))
+                        .append("</td><td>").append(esc(v.reading())).append("</td></tr>");
+            }
+            h.append("</table>");
+        }
+        AuditReport.LikeForLike l = r.likeForLike;
+        if (l != null) {
+            h.append("<p>Like for like: ").append(esc(l.text())).append("; error against the row's real mel on the generated frames:</p><table id=\"like-for-like\">");
+            for (AuditReport.LikeForLikeRow row : l.rows()) {
+                h.append("<tr><td>").append(esc(row.variant())).append("</td><td class=\"num\">").append(num(row.relError())).append("</td></tr>");
+            }
+            h.append("<tr><td>a constant spectrum (the prompt's mean frame)</td><td class=\"num\">").append(num(l.constantSpectrumError())).append("</td></tr></table>");
+        }
+    }
+
     private static void inputs(StringBuilder h, AuditReport r) {
-        h.append("<h2>Inputs</h2><table>");
+        h.append("<table id=\"inputs\">");
         for (Map.Entry<String, Object> e : r.inputs.entrySet()) {
             h.append("<tr><th>").append(esc(e.getKey())).append("</th><td>").append(esc(String.valueOf(e.getValue()))).append("</td></tr>");
         }
@@ -152,7 +223,8 @@ public final class ReportWriter {
         if (series.isEmpty()) return;
         List<String> order = new ArrayList<>();
         for (List<LayerDiff> s : series.values()) for (LayerDiff d : s) if (!order.contains(d.layer())) order.add(d.layer());
-        int w = 1100, ht = 320, left = 60, right = 180, top = 10, bottom = 30;
+        if (r.layerNoiseFloor != null && !r.layerNoiseFloor.isEmpty()) series.put(NOISE, r.layerNoiseFloor);
+        int w = 1100, ht = 380, left = 60, right = 180, top = 10, bottom = 90;
         double yMin = -8, yMax = 2;
         String[] colors = {"#000000", "#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2"};
         h.append("<h2>Relative error per DiT layer (").append(esc(r.comparison)).append(")</h2>")
@@ -169,7 +241,8 @@ public final class ReportWriter {
                 .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"#666\">tolerance 1e-4</text>", left + 4.0, tolY - 3));
         int ci = 0;
         for (Map.Entry<String, List<LayerDiff>> s : series.entrySet()) {
-            String col = colors[ci % colors.length];
+            boolean noise = s.getKey().equals(NOISE);
+            String col = noise ? "#999999" : colors[ci % colors.length];
             StringBuilder pts = new StringBuilder();
             for (LayerDiff d : s.getValue()) {
                 double x = left + (order.size() <= 1 ? 0 : pw * order.indexOf(d.layer()) / (order.size() - 1));
@@ -178,23 +251,45 @@ public final class ReportWriter {
                 pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, top + ph * (yMax - lv) / (yMax - yMin)));
             }
             h.append("<polyline fill=\"none\" stroke-width=\"").append(ci == 0 ? 2.5 : 1.5).append("\" stroke=\"").append(col)
-                    .append("\" points=\"").append(pts).append("\"/>");
+                    .append(noise ? "\" stroke-dasharray=\"6 3" : "").append("\" points=\"").append(pts).append("\"/>");
             h.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"12\" height=\"3\" fill=\"%s\"/>", left + pw + 10, top + 8 + ci * 16, col))
                     .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\">%s</text>", left + pw + 26, top + 13 + ci * 16, esc(s.getKey())));
             ci++;
         }
-        h.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>", left, ht - 8,
-                esc("layers in call order: " + order.getFirst() + " … " + order.getLast() + " (" + order.size() + ")")));
+        // the axis names each block where its layers begin
+        String prev = null;
+        for (int i = 0; i < order.size(); i++) {
+            String b = block(order.get(i));
+            if (b.equals(prev)) continue;
+            prev = b;
+            double x = left + (order.size() <= 1 ? 0 : pw * i / (order.size() - 1));
+            h.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>", x, x, top, top + ph))
+                    .append(String.format(Locale.ROOT, "<text class=\"block\" transform=\"translate(%.1f,%.1f) rotate(50)\" font-size=\"10\">%s</text>",
+                            x, top + ph + 6, esc(b)));
+        }
+        h.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text>", left + (int) pw - 260, ht - 6,
+                esc(order.size() + " layers in call order")));
         h.append("</svg>");
+    }
+
+    static final String NOISE = "noise floor (seed +1)";
+
+    /** The module a recorded layer belongs to: transformer_blocks.3.attn.to_q#0 → block 3. */
+    static String block(String layer) {
+        String m = layer.split("#")[0];
+        String[] p = m.split("\\.");
+        if (p[0].equals("transformer_blocks") && p.length > 1) return "block " + p[1];
+        return p[0];
     }
 
     private static void factors(StringBuilder h, AuditReport r) {
         if (r.factors.isEmpty()) return;
-        h.append("<h2>Each factor switched alone (first ODE step)</h2><table id=\"factors\"><tr><th>factor</th><th>effect</th>")
+        h.append("<table id=\"factors\"><tr><th>factor</th><th>frames</th><th>first step</th><th>final mel</th>")
                 .append("<th>first layer over 1e-4</th><th>detail</th></tr>");
         for (AuditReport.FactorEffect f : r.factors) {
-            h.append("<tr><td>").append(esc(f.factor())).append("</td><td class=\"num\">").append(num(f.effect())).append("</td><td><code>")
-                    .append(esc(String.valueOf(f.firstLayerOverTolerance()))).append("</code></td><td>").append(esc(f.detail())).append("</td></tr>");
+            h.append("<tr><td>").append(esc(f.factor())).append("</td><td class=\"num\">").append(f.fromFrame()).append("–").append(f.toFrame())
+                    .append("</td><td class=\"num\">").append(num(f.effect())).append("</td><td class=\"num\">").append(num(f.finalEffect()))
+                    .append("</td><td><code>").append(esc(String.valueOf(f.firstLayerOverTolerance()))).append("</code></td><td>").append(esc(f.detail())).append("</td></tr>");
         }
         h.append("</table>");
     }
@@ -202,46 +297,29 @@ public final class ReportWriter {
     private static void tokens(StringBuilder h, AuditReport r) {
         AuditReport.TokensStage t = r.tokens;
         if (t == null) return;
-        h.append("<h2>Tokens</h2><table><tr><th>trainer text</th><td class=\"text\">").append(esc(t.trainText())).append("</td></tr><tr><th>inference text</th><td class=\"text\">")
+        h.append("<table><tr><th>trainer's sample text</th><td class=\"text\">").append(esc(t.trainText())).append("</td></tr><tr><th>inference text (first chunk)</th><td class=\"text\">")
                 .append(esc(t.inferText())).append("</td></tr><tr><th>characters not in the vocab (→ id 0)</th><td>")
                 .append(t.unknownChars().isEmpty() ? "none" : "<b>" + esc(String.join(" ", t.unknownChars().stream().map(c -> "'" + c + "'").toList())) + "</b>")
                 .append("</td></tr><tr><th>segmentation spaces inserted at inference</th><td>").append(t.insertedSpaces()).append("</td></tr></table>");
-        // side by side, wrapped in blocks of 32 positions; differing positions marked
-        h.append("<div id=\"tokens\">");
-        List<TokenRow> rows = t.table();
-        for (int from = 0; from < rows.size(); from += 32) {
-            List<TokenRow> block = rows.subList(from, Math.min(rows.size(), from + 32));
-            h.append("<table class=\"tok\"><tr><th>#</th>");
-            for (TokenRow row : block) h.append("<th>").append(row.position()).append("</th>");
-            h.append("</tr><tr><th>trainer</th>");
-            for (TokenRow row : block) h.append(cell(row, show(row.trainToken())));
-            h.append("</tr><tr><th>id</th>");
-            for (TokenRow row : block) h.append(cell(row, row.trainId() < 0 ? "" : String.valueOf(row.trainId())));
-            h.append("</tr><tr><th>inference</th>");
-            for (TokenRow row : block) h.append(cell(row, show(row.inferToken())));
-            h.append("</tr><tr><th>id</th>");
-            for (TokenRow row : block) h.append(cell(row, row.inferId() < 0 ? "" : String.valueOf(row.inferId())));
-            h.append("</tr></table>");
+        // the row's words lined up (not positions: one inserted space must not mark every later word)
+        h.append("<p>The row's text as the dataset stores it, word by word against what inference makes of it:</p><table class=\"tok\" id=\"tokens\"><tr><th>dataset</th><th>inference</th><th></th></tr>");
+        for (AuditReport.WordRow w : t.words()) {
+            h.append("<tr").append(w.status().equals("same") ? "" : " class=\"bad\"").append("><td>").append(esc(w.dataset())).append("</td><td>")
+                    .append(esc(w.inference())).append("</td><td>").append(w.status().equals("same") ? "" : esc(w.status())).append("</td></tr>");
         }
-        h.append("</div>");
+        h.append("</table>");
     }
-
-    private static String cell(TokenRow row, String text) {
-        return (row.same() ? "<td>" : "<td class=\"bad\">") + esc(text) + "</td>";
-    }
-
-    private static String show(String tok) { return tok == null ? "" : tok.equals(" ") ? "␣" : tok; }
 
     private static void conditioning(StringBuilder h, AuditReport r) {
         AuditReport.ConditioningStage c = r.conditioning;
         if (c == null) return;
-        h.append("<h2>Conditioning</h2><table id=\"conditioning\"><tr><th></th><th>trainer</th><th>inference</th></tr>")
+        h.append("<table id=\"conditioning\"><tr><th></th><th>trainer</th><th>inference</th></tr>")
                 .append(row3("reference frames", c.trainRefFrames(), c.inferRefFrames()))
                 .append(row3("duration (frames)", c.trainDuration(), c.inferDuration()))
                 .append("</table><table><tr><th>reference</th><td>").append(num(c.refSeconds())).append(" s at ").append(c.refSampleRate())
-                .append(" Hz, rms ").append(num(c.refRms())).append(c.rmsNormalised() ? " (raised to 0.1 at inference)" : "")
-                .append("</td></tr><tr><th>removed by preprocessing</th><td>").append(num(c.trimmedSeconds())).append(" s</td></tr>")
-                .append("<tr><th>reference mel rel. difference (common frames)</th><td>").append(num(c.refMelRelDiff())).append("</td></tr></table><ul>");
+                .append(" Hz, kept ").append(num(c.keptSeconds())).append(" s; speech ").append(num(c.speechSeconds())).append(" s, kept ")
+                .append(num(c.keptSpeechSeconds())).append(" s; rms ").append(num(c.refRms()))
+                .append(c.rmsRaised() ? " (raised to " + num(c.targetRms()) + " at inference)" : "").append("</td></tr></table><ul>");
         for (String e : c.effects()) h.append("<li>").append(esc(e)).append("</li>");
         h.append("</ul>");
         if (r.trainRefMel != null && r.inferRefMel != null) {
@@ -263,12 +341,21 @@ public final class ReportWriter {
     private static void weights(StringBuilder h, AuditReport r) {
         AuditReport.WeightsStage w = r.weights;
         if (w == null) return;
-        h.append("<h2>Weights: ").append(esc(w.trainWeights())).append(" (trainer) vs ").append(esc(w.inferWeights())).append(" (inference)</h2>")
-                .append("<p>EMA step ").append(w.emaStep() == null ? "n/a" : w.emaStep()).append(", initted ")
-                .append(w.emaInitted() == null ? "n/a" : w.emaInitted()).append("; largest relative difference ").append(num(w.maxRelDiff()))
-                .append(", mean ").append(num(w.meanRelDiff())).append(".</p>");
+        h.append("<p>").append(esc(w.trainWeights())).append(" (trainer) vs ").append(esc(w.inferWeights())).append(" (inference): EMA step ")
+                .append(w.emaStep() == null ? "n/a" : w.emaStep()).append(", checkpoint update ").append(w.update() == null ? "n/a" : w.update())
+                .append(", initted ").append(w.emaInitted() == null ? "n/a" : w.emaInitted()).append("; share of the starting weights in the EMA by the recipe (")
+                .append(esc(w.emaRecipe())).append("): ").append(w.startShare() == null ? "n/a" : num(w.startShare()))
+                .append("; ‖EMA − online‖/‖online‖ ").append(num(w.relDiff())).append(".</p>");
         if (!w.missing().isEmpty()) h.append("<p class=\"bad\">Missing against the config: ").append(esc(String.join(", ", w.missing()))).append("</p>");
         if (!w.extra().isEmpty()) h.append("<p>Not used by the config: ").append(esc(String.join(", ", w.extra()))).append("</p>");
+        if (!w.groups().isEmpty()) {
+            h.append("<table id=\"weight-groups\"><tr><th>group</th><th>elements</th><th>‖EMA − online‖/‖online‖</th></tr>");
+            for (AuditReport.GroupDrift g : w.groups()) {
+                h.append("<tr><td><code>").append(esc(g.group())).append("</code></td><td class=\"num\">").append(g.numel())
+                        .append("</td><td class=\"num\">").append(num(g.relDiff())).append("</td></tr>");
+            }
+            h.append("</table>");
+        }
         List<TensorDrift> sorted = new ArrayList<>(w.drift());
         sorted.sort(Comparator.comparingDouble(TensorDrift::relDiff).reversed());
         double max = sorted.isEmpty() ? 0 : sorted.getFirst().relDiff();
@@ -291,7 +378,7 @@ public final class ReportWriter {
     private static void precision(StringBuilder h, AuditReport r) {
         AuditReport.PrecisionStage p = r.precision;
         if (p == null) return;
-        h.append("<h2>Precision: ").append(esc(p.emulated())).append(" against fp32</h2><p>Trainer ").append(esc(p.trainPrecision()))
+        h.append("<p>").append(esc(p.emulated())).append(" against fp32. Trainer ").append(esc(p.trainPrecision()))
                 .append(", inference ").append(esc(p.inferPrecision())).append("; values beyond the format's range: ").append(p.totalOverflow())
                 .append("; first layer over ").append(num(p.tolerance())).append(": <code>").append(esc(String.valueOf(p.firstLayerOverTolerance())))
                 .append("</code>.</p><table id=\"precision\"><tr><th>layer</th><th>largest |value| (fp32)</th><th>beyond range</th><th>inf</th><th>NaN</th><th>rel. error</th></tr>");
@@ -307,7 +394,7 @@ public final class ReportWriter {
     private static void architecture(StringBuilder h, AuditReport r) {
         AuditReport.ArchitectureStage a = r.architecture;
         if (a == null) return;
-        h.append("<h2>Architecture flags (invisible in the weights)</h2><table id=\"architecture\"><tr><th>configured</th><td><code>")
+        h.append("<p>Architecture flags leave no trace in the weights.</p><table id=\"architecture\"><tr><th>configured</th><td><code>")
                 .append(esc(a.configured())).append("</code></td></tr><tr><th>trainer</th><td><code>").append(esc(a.trainArch()))
                 .append("</code></td></tr><tr><th>alternative</th><td><code>").append(esc(a.alternative())).append("</code></td></tr><tr><th>output change with the alternative</th><td>")
                 .append(num(a.alternativeEffect())).append(" (first layer over 1e-4: <code>").append(esc(String.valueOf(a.firstLayerOverTolerance())))

@@ -3,6 +3,8 @@ package f5j.cli;
 import f5j.audit.Audit;
 import f5j.audit.AuditReport;
 import f5j.audit.DumpCompare;
+import f5j.audit.EmaRecipe;
+import f5j.infer.SynthSettings;
 import f5j.compute.Precision;
 import f5j.audit.ReportWriter;
 import f5j.config.DitArch;
@@ -19,11 +21,11 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "audit", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Why does inference not sound like the trainer's samples? Runs the trainer's sample path "
-                + "(online weights, raw reference, dataset text twice, 2x duration, autocast) and the inference path "
-                + "(EMA weights, preprocessed reference, converted ref+gen text, estimated duration, fp16) from the same "
-                + "noise, switches each factor alone at the first ODE step and reports, layer by layer, where and how much "
-                + "they differ: DIR/report.html, DIR/report.json.",
+        description = {"Why does inference not sound like the trainer's samples? Checks every known cause directly "
+                + "(EMA lag, vocab, tokenization, reference clipping, duration, precision, architecture flags), then measures "
+                + "the trainer's sample path against the inference path (synth's own conditioning, chunking and duration) "
+                + "factor by factor on the generated frames against the noise of two seeds, and the trainer's loss under "
+                + "each factor. Prints the verdict (cause, evidence, fix); DIR/report.html, DIR/report.json.",
                 "With --compare: lines up a PyTorch recording (tools/dump_activations.py) with f5j layer by layer."})
 final class AuditCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true, description = "model_N.pt (trainer checkpoint), pruned .pt or .safetensors") Path checkpoint;
@@ -41,6 +43,12 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--precision", defaultValue = "fp16", description = "inference precision: fp32, fp16 (CUDA's model.half(), default) or bf16") String precision;
     @Option(names = "--train-precision", defaultValue = "fp32", description = "trainer's mixed precision (autocast): fp32 (none, default), fp16, bf16") String trainPrecision;
     @Option(names = "--nfe", defaultValue = "32", description = "ODE steps (default ${DEFAULT-VALUE})") int nfe;
+    @Option(names = "--speed", defaultValue = "1", description = "inference speed factor, as synth (default ${DEFAULT-VALUE})") double speed;
+    @Option(names = "--fix-duration", paramLabel = "S", description = "as synth: seconds of reference + generated audio per chunk") Double fixDuration;
+    @Option(names = "--target-rms", defaultValue = "0.1", description = "as synth: quiet references are raised to this rms (default ${DEFAULT-VALUE})") double targetRms;
+    @Option(names = "--ema-beta", defaultValue = "0.9999", description = "the trainer's EMA beta (upstream default ${DEFAULT-VALUE})") double emaBeta;
+    @Option(names = "--ema-update-after-step", defaultValue = "100", description = "the trainer's EMA update_after_step (default ${DEFAULT-VALUE})") long emaAfter;
+    @Option(names = "--ema-update-every", defaultValue = "10", description = "the trainer's EMA update_every (default ${DEFAULT-VALUE})") long emaEvery;
     @Option(names = "--cfg", defaultValue = "2.0", description = "CFG strength (default ${DEFAULT-VALUE})") double cfg;
     @Option(names = "--sway", defaultValue = "-1.0", description = "sway sampling coefficient (default ${DEFAULT-VALUE})") double sway;
     @Option(names = "--method", defaultValue = "euler", description = "euler or midpoint") String method;
@@ -72,8 +80,9 @@ final class AuditCommand implements Callable<Integer> {
         ModelConfig trainCfg = config(trainConfig, trainPreset, false);
         Audit.Options o = new Audit.Options(checkpoint, vocab, trainVocab, cfgM, trainCfg,
                 config != null ? config.toString() : "preset " + preset, refAudio, refText, genText, datasetText, seed,
-                Precision.parse(trainPrecision, "--train-precision"), Precision.parse(precision, "--precision"), nfe, cfg,
-                sway, method, vocoder, Backends.byName(backend));
+                Precision.parse(trainPrecision, "--train-precision"), Precision.parse(precision, "--precision"),
+                new SynthSettings(nfe, cfg, sway, speed, fixDuration, targetRms, 0.15, method),
+                new EmaRecipe(emaBeta, emaAfter, emaEvery, 1.0, 2.0 / 3.0), vocoder, Backends.byName(backend));
         AuditReport r = Audit.run(o, s -> System.err.println("audit: " + s));
         ReportWriter.write(r, out);
         System.out.println(AuditSummary.text(r));

@@ -1,7 +1,5 @@
 package f5j.infer;
 
-import f5j.audio.MelSpectrogram;
-import f5j.audio.Resampler;
 import f5j.compute.Backend;
 import f5j.config.MelSpecConfig;
 import f5j.config.ModelConfig;
@@ -123,20 +121,9 @@ public final class Synthesizer {
             throw new SettingException("fixDuration", s.fixDuration(), "seconds of the reference and the generated "
                     + "audio together, but the reference alone is " + String.format("%.2f", ref.seconds()) + " s");
         }
-        // mono, loudness raised to target_rms (never lowered), resampled, as upstream infer_batch_process
-        float[] audio = mono(ref.channels());
-        float rms = rms(audio);
-        boolean scaled = rms < (float) s.targetRms();
-        if (scaled) {
-            float target = (float) s.targetRms();
-            for (int i = 0; i < audio.length; i++) audio[i] = audio[i] * target / rms;
-        }
-        if (ref.sampleRate() != mc.sampleRate()) audio = Resampler.resample(audio, ref.sampleRate(), mc.sampleRate());
-        int refFrames = audio.length / mc.hopLength();
-        if (refFrames < 1) throw new F5jException(ref.source() + ": the reference audio is shorter than one mel frame");
-        Tensor cond = new MelSpectrogram(mc).compute(audio).transposeLast2(); // 1 n nMels
-
-        String refText = InferText.batchRefText(ref.text());
+        Conditioning cond = Conditioning.of(ref, mc, s.targetRms());
+        int refFrames = cond.refFrames();
+        String refText = cond.refText();
 
         List<float[]> waves = new ArrayList<>();
         List<Tensor> mels = new ArrayList<>();
@@ -144,23 +131,20 @@ public final class Synthesizer {
         List<String> seen = new ArrayList<>(PinyinConverter.convert(refText)); // for the unknown-token warning
         for (int c = 0; c < chunks.size(); c++) {
             String gen = chunks.get(c);
-            List<String> tokens = PinyinConverter.convert(refText + gen);
-            long[] ids = vocab.ids(tokens);
+            Conditioning.Chunk chunk = cond.chunk(gen, vocab, s.speed(), s.fixDuration());
+            List<String> tokens = chunk.tokens();
+            long[] ids = chunk.ids();
             seen.addAll(PinyinConverter.convert(gen));
-            int duration = InferText.duration(refFrames, refText, gen, s.speed(), s.fixDuration());
-            duration = CfmSampler.duration(duration, cond.dim(1), ids);
+            int duration = chunk.duration();
             long seed = seeds.applyAsLong(c);
             listener.chunkStarted(c, chunks.size(), gen, duration);
             SampleSettings ss = new SampleSettings(s.nfe(), s.cfgStrength(), s.swaySamplingCoef(), s.method(), seed, null);
-            SampleResult r = sampler.sample(cond, ids, duration, ss, listener::stepDone, c == 0 ? trace : Trace.OFF);
+            SampleResult r = sampler.sample(cond.mel(), ids, duration, ss, listener::stepDone, c == 0 ? trace : Trace.OFF);
             Tensor gen100 = dropReference(r.mel(), refFrames); // 1 nMels n
             f5j.util.Finite.require(r.mel().data, "chunk " + (c + 1) + ": the sampler's mel (the DiT's ODE solution)");
             float[] wave = vocos.decode(gen100, Trace.OFF).data;
             f5j.util.Finite.require(wave, "chunk " + (c + 1) + ": the vocoder's audio");
-            if (scaled) {
-                float target = (float) s.targetRms();
-                for (int i = 0; i < wave.length; i++) wave[i] = wave[i] * rms / target;
-            }
+            cond.undoRaise(wave);
             waves.add(wave);
             mels.add(gen100);
             infos.add(new ChunkInfo(gen, List.copyOf(tokens), seed, duration));
@@ -193,22 +177,6 @@ public final class Synthesizer {
         return new Tensor(out, d, total);
     }
 
-    /** {@code torch.mean(audio, dim=0)}: the channel sum divided by the count, in float32. */
-    static float[] mono(float[][] ch) {
-        if (ch.length == 1) return ch[0].clone();
-        float[] m = new float[ch[0].length];
-        for (int i = 0; i < m.length; i++) {
-            float sum = 0;
-            for (float[] c : ch) sum += c[i];
-            m[i] = sum / ch.length;
-        }
-        return m;
-    }
-
-    static float rms(float[] x) {
-        double sum = 0;
-        for (float v : x) sum += (double) (v * v);
-        return (float) Math.sqrt((float) (sum / x.length));
-    }
+    static float[] mono(float[][] ch) { return Conditioning.mono(ch); }
 
 }

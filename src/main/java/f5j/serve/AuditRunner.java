@@ -5,6 +5,7 @@ import f5j.audit.ReportWriter;
 import f5j.compute.Backend;
 import f5j.compute.Precision;
 import f5j.config.ModelConfig;
+import f5j.infer.SynthSettings;
 
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -21,10 +22,12 @@ final class AuditRunner {
                    double cfg, double sway, Path vocoder, Backend backend) {}
 
     static void run(Request q, Path out, Consumer<String> log) {
+        SynthSettings d = SynthSettings.defaults();
         Audit.Options o = new Audit.Options(q.checkpoint(), q.vocab(), null, q.config(), null, q.configSource(),
                 q.refAudio(), q.refText(), q.genText(), q.datasetText(), q.seed(),
                 Precision.parse(q.trainPrecision(), "train_precision"), Precision.parse(q.precision(), "precision"),
-                q.nfe(), q.cfg(), q.sway(), "euler", q.vocoder(), q.backend());
+                new SynthSettings(q.nfe(), q.cfg(), q.sway(), d.speed(), d.fixDuration(), d.targetRms(), d.crossFadeSeconds(), d.method()),
+                f5j.audit.EmaRecipe.UPSTREAM, q.vocoder(), q.backend());
         ReportWriter.write(Audit.run(o, log), out);
     }
 }

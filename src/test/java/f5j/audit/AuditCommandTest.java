@@ -48,16 +48,16 @@ class AuditCommandTest {
     @Test
     void printsTheSummaryAndWritesBothReports() {
         Run r = run(args(Goldens.file("f5tts-tiny-v1/model.yaml").toString(), "--out", dir.resolve("rep").toString(),
-                "--vocoder", Goldens.file("vocos-tiny").toString()));
+                "--vocoder", Goldens.file("vocos-tiny").toString(), "--target-rms", "0.3"));
         assertThat(r.rc()).as(r.err()).isZero();
         assertThat(r.out()).contains("audio SNR of inference against trainer");
         assertThat(f5j.audio.WavFile.read(dir.resolve("rep/train.wav")).sampleRate()).isEqualTo(24000);
         assertThat(dir.resolve("rep/infer.wav")).exists();
         assertThat(dir.resolve("rep/report.html")).content().contains("data:audio/wav;base64,");
-        assertThat(r.out()).contains("first divergence: weights / transformer.time_embed.time_mlp.0.weight",
-                "causes, largest effect on the output mel first:", "precision", "architecture alternative");
+        assertThat(r.out()).contains("verdict: ", "checks:", "weights: EMA vs online", "noise floor (seeds 3, 4)", "architecture: flags");
         assertThat(dir.resolve("rep/report.json")).content().contains("\"train_precision\": \"bf16\"",
-                "both paths mix the 2 channels to mono", "both paths resample 44100 Hz to 24000 Hz");
+                "both paths mix the 2 channels to mono", "both paths resample 44100 Hz to 24000 Hz",
+                "\"target_rms\": 0.3", "to 0.30 (the generated wave scaled back)"); // synth's --target-rms, through synth's code
         assertThat(dir.resolve("rep/report.html")).exists();
     }
 

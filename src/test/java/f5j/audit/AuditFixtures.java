@@ -5,6 +5,7 @@ import f5j.compute.Backend;
 import f5j.compute.Precision;
 import f5j.config.ModelConfig;
 import f5j.golden.GoldenFile;
+import f5j.infer.SynthSettings;
 import f5j.testing.Goldens;
 import f5j.weights.Checkpoints;
 import f5j.weights.RawTensor;
@@ -33,12 +34,17 @@ final class AuditFixtures {
 
     static Path model(String v, String file) { return Goldens.file("f5tts-tiny-" + v + "/" + file); }
 
-    /** Audit options with the test defaults: 4 ODE steps, seed 7, trainer fp32, inference fp16. */
+    /** Audit options with the test defaults: 4 ODE steps, seed 7, trainer fp32, inference fp16, upstream's EMA recipe. */
     static Audit.Options options(Path checkpoint, String v, Path vocab, Path trainVocab, ModelConfig trainConfig,
                                  Path ref, String genText, String datasetText) {
+        return options(checkpoint, v, vocab, trainVocab, trainConfig, ref, REF_TEXT, genText, datasetText);
+    }
+
+    static Audit.Options options(Path checkpoint, String v, Path vocab, Path trainVocab, ModelConfig trainConfig,
+                                 Path ref, String refText, String genText, String datasetText) {
         return new Audit.Options(checkpoint, vocab, trainVocab, ModelConfig.load(model(v, "model.yaml")), trainConfig,
-                model(v, "model.yaml").toString(), ref, REF_TEXT, genText, datasetText, 7, Precision.FP32, Precision.FP16,
-                4, 2.0, -1.0, "euler", null, Backend.cpu());
+                model(v, "model.yaml").toString(), ref, refText, genText, datasetText, 7, Precision.FP32, Precision.FP16,
+                new SynthSettings(4, 2.0, -1.0, 1.0, null, 0.1, 0.15, "euler"), EmaRecipe.UPSTREAM, null, Backend.cpu());
     }
 
     /** The crafted cases' inputs: clean reference, isolating texts, the golden vocab for the trainer. */

@@ -53,39 +53,54 @@ class AuditGoldenTest {
     void weightsStageMeasuresOnlineAgainstEma() {
         Map<String, RawTensor> ema = Checkpoints.loadStateDict(AuditFixtures.model("v1", "model_2.pt"), Weights.EMA);
         Map<String, RawTensor> online = Checkpoints.loadStateDict(AuditFixtures.model("v1", "model_2.pt"), Weights.ONLINE);
-        double max = 0;
-        for (String k : ema.keySet()) max = Math.max(max, LayerCompare.relError(online.get(k).toFloats(), ema.get(k).toFloats()));
+        double d2 = 0, o2 = 0;
+        for (String k : ema.keySet()) {
+            float[] a = online.get(k).toFloats(), b = ema.get(k).toFloats();
+            for (int i = 0; i < a.length; i++) {
+                d2 += ((double) b[i] - a[i]) * ((double) b[i] - a[i]);
+                o2 += (double) a[i] * a[i];
+            }
+        }
         JsonObject w = json.getAsJsonObject("weights");
         assertThat(w.get("online_available").getAsBoolean()).isTrue();
         assertThat(w.get("ema_step").getAsLong()).isEqualTo(2);
+        assertThat(w.get("update").getAsLong()).isEqualTo(2);
         assertThat(w.get("ema_initted").getAsBoolean()).isTrue();
-        assertThat(w.get("max_rel_diff").getAsDouble()).isPositive().isEqualTo(max);
+        // from scratch: ema_pytorch's first update() copied the online weights, so none of the initial ones are left
+        assertThat(w.get("start_share").getAsDouble()).isZero();
+        assertThat(w.get("rel_diff").getAsDouble()).isPositive().isCloseTo(Math.sqrt(d2 / o2), within(1e-9));
         assertThat(w.getAsJsonArray("drift")).hasSize(ema.size());
         assertThat(w.getAsJsonArray("missing")).isEmpty();
-        assertThat(json.getAsJsonObject("first_divergence").get("stage").getAsString()).isEqualTo("weights");
-        assertThat(json.getAsJsonObject("first_divergence").get("layer").getAsString()).isEqualTo("transformer.time_embed.time_mlp.0.weight");
+        assertThat(finding("weights: EMA vs online").get("status").getAsString()).isEqualTo("ok");
+    }
+
+    static JsonObject finding(String check) {
+        for (var f : json.getAsJsonArray("findings")) if (f.getAsJsonObject().get("check").getAsString().equals(check)) return f.getAsJsonObject();
+        throw new AssertionError("no finding " + check);
     }
 
     @Test
-    void weightsFactorIsPresentAndCausesAreRankedFactors() {
+    void causesCarryTheirNoiseFloorAndByDesignFactorsAreABaseline() {
         JsonArray causes = json.getAsJsonArray("causes");
         List<String> factors = new ArrayList<>();
-        double prev = Double.POSITIVE_INFINITY;
+        double floor = json.getAsJsonObject("noise_floor").get("final_mel").getAsDouble();
+        assertThat(floor).isPositive();
         for (var c : causes) {
             JsonObject o = c.getAsJsonObject();
-            factors.add(o.get("factor").getAsString());
-            double e = o.get("effect").getAsDouble();
-            assertThat(e).isLessThanOrEqualTo(prev);
-            prev = e;
-            double fromFactors = report.factors.stream().filter(f -> f.factor().equals(o.get("factor").getAsString()))
-                    .findFirst().orElseThrow().effect();
-            assertThat(e).isEqualTo(fromFactors);
+            String f = o.get("factor").getAsString();
+            factors.add(f);
+            assertThat(o.get("final_noise_floor").getAsDouble()).isEqualTo(floor);
+            assertThat(o.get("ratio").getAsDouble()).isCloseTo(o.get("final_effect").getAsDouble() / floor, within(1e-12));
+            assertThat(o.get("nonfinite").getAsString()).isEqualTo("none");
+            if (List.of("tokens", "reference", "duration").contains(f)) assertThat(o.get("status").getAsString()).isEqualTo("by-design");
         }
         assertThat(factors).containsExactlyInAnyOrder("weights", "tokens", "reference", "duration", "precision");
+        // nothing planted in the golden checkpoint: no cause, the checks that lack inputs say so
+        assertThat(json.getAsJsonObject("verdict").get("cause").isJsonNull()).isTrue();
+        assertThat(finding("architecture: flags").get("status").getAsString()).isEqualTo("unknown");
+        assertThat(finding("vocab: same as training").get("status").getAsString()).isEqualTo("unknown");
         double weights = report.factors.stream().filter(f -> f.factor().equals("weights")).findFirst().orElseThrow().effect();
-        assertThat(weights).as("EMA and online weights differ, so switching them moves the output").isGreaterThan(1e-4);
-        assertThat(report.factors.stream().filter(f -> f.factor().equals("weights")).findFirst().orElseThrow()
-                .firstLayerOverTolerance()).isEqualTo("time_embed.time_mlp.0#0");
+        assertThat(weights).as("EMA and online weights differ, so switching them moves the output").isGreaterThan(1e-6);
     }
 
     @Test
@@ -103,6 +118,7 @@ class AuditGoldenTest {
         assertThat(report.tokens.unknownChars()).isEmpty();
         // convert_char_to_pinyin splits "sintética" after the é
         assertThat(report.tokens.insertedSpaces()).isEqualTo(1);
+        assertThat(report.tokens.words()).allMatch(w -> w.status().equals("same")); // no dataset text: both are convert_char_to_pinyin
     }
 
     @Test
@@ -139,8 +155,9 @@ class AuditGoldenTest {
 
     @Test
     void pageHoldsThePicturesOfBothPaths() throws Exception {
-        assertThat(dir.resolve("report.html")).content().contains("id=\"mel-train\"", "id=\"mel-infer\"", "id=\"mel-diff\"",
-                "id=\"ref-train\"", "id=\"ref-infer\"", "<svg id=\"layer-chart\"", "id=\"weights\"", "id=\"precision\"");
+        assertThat(dir.resolve("report.html")).content().contains("id=\"verdict\"", "id=\"checklist\"", "id=\"mel-train\"",
+                "id=\"mel-infer\"", "id=\"mel-diff\"", "id=\"ref-train\"", "id=\"ref-infer\"", "<svg id=\"layer-chart\"",
+                "id=\"weights\"", "id=\"precision\"", "id=\"loss-probe\"", "id=\"like-for-like\"", "block 1");
     }
 
     @Test
