@@ -276,7 +276,8 @@ class ServeApiTest {
         String body = new String(r.body(), StandardCharsets.UTF_8);
         assertThat(r.statusCode()).as(body).isEqualTo(200);
         JsonObject report = JsonParser.parseString(body).getAsJsonObject();
-        assertThat(report.getAsJsonObject("first_divergence").get("stage").getAsString()).isNotBlank();
+        assertThat(report.getAsJsonObject("verdict").get("summary").getAsString()).isNotBlank();
+        assertThat(report.getAsJsonArray("findings")).isNotEmpty();
         assertThat(body).contains("checkpoint (model_2.pt)").doesNotContain(server.work().toString());
         String url = r.headers().firstValue("X-F5j-Report-Url").orElseThrow();
         HttpResponse<byte[]> html = get(server, url);
