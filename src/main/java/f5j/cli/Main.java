@@ -1,6 +1,6 @@
 package f5j.cli;
 
-import f5j.infer.SettingException;
+import f5j.util.SettingException;
 import f5j.util.F5jException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -76,10 +76,15 @@ public final class Main implements Callable<Integer> {
         return cl.execute(args);
     }
 
+    /** Settings of checkpoint loading and conversion (Checkpoints, Converter.Request) and their options. */
+    private static final java.util.Map<String, String> LOADING_OPTIONS =
+            java.util.Map.of("weights", "--weights", "dtype", "--dtype", "name", "--name");
+
     /** Library errors about a setting name it by its option here (a library user has no --nfe). */
     static String translate(F5jException e) {
         if (e instanceof SettingException s) {
             String option = SamplingOptions.optionFor(s.setting());
+            if (option == null) option = LOADING_OPTIONS.get(s.setting());
             if (option != null) return option + " " + s.value() + ": " + s.problem();
         }
         return e.getMessage();

@@ -1,5 +1,6 @@
 package f5j.infer;
 
+import f5j.util.SettingException;
 /**
  * The knobs of upstream {@code infer_process}, defaults as its {@code infer_cli}: 32 Euler steps,
  * classifier-free guidance 2, sway sampling −1, speed 1, reference loudness raised to rms 0.1, chunks

@@ -1,5 +1,6 @@
 package f5j.infer;
 
+import f5j.util.SettingException;
 import f5j.compute.Backend;
 import f5j.config.MelSpecConfig;
 import f5j.config.ModelConfig;

@@ -1,6 +1,7 @@
 package f5j.weights;
 
 import f5j.util.F5jException;
+import f5j.util.SettingException;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ public final class Checkpoints {
         for (RawTensor t : SafeTensors.openManaged(file).tensors()) all.put(t.name(), t);
         boolean prefixed = all.keySet().stream().anyMatch(k -> k.startsWith(EMA_PREFIX));
         if (prefixed && choice == Weights.ONLINE) {
-            throw new F5jException(file + ": holds only EMA weights (ema_model.* names), no online weights; use --weights ema");
+            throw new SettingException("weights", "online", file + ": holds only EMA weights (ema_model.* names), no online weights; load the EMA weights");
         }
         return finish(file, prefixed ? "safetensors" : "safetensors (unprefixed)", choice, "file", all, null);
     }
@@ -50,7 +51,7 @@ public final class Checkpoints {
             // One flat state dict (Vocos' pytorch_model.bin, or an EMA dict saved on its own).
             boolean prefixed = root.keySet().stream().anyMatch(k -> String.valueOf(k).startsWith(EMA_PREFIX));
             if (prefixed && choice == Weights.ONLINE) {
-                throw new F5jException(file + ": holds only EMA weights (ema_model.* names), no online weights; use --weights ema");
+                throw new SettingException("weights", "online", file + ": holds only EMA weights (ema_model.* names), no online weights; load the EMA weights");
             }
             return finish(file, "state_dict", choice, "file", ck.tensors(root, ""), null);
         }
@@ -60,9 +61,9 @@ public final class Checkpoints {
         String key = choice == Weights.EMA ? EMA_DICT : ONLINE_DICT;
         Object chosen = choice == Weights.EMA ? ema : online;
         if (chosen == null) {
-            throw new F5jException(file + ": has no " + key + (choice == Weights.ONLINE
-                    ? " (a pruned checkpoint holds only the EMA weights; use --weights ema)"
-                    : " (only online weights; use --weights online)"));
+            throw new SettingException("weights", choice.name().toLowerCase(java.util.Locale.ROOT), file + ": has no " + key
+                    + (choice == Weights.ONLINE ? " (a pruned checkpoint holds only the EMA weights; load those)"
+                    : " (only online weights; load those)"));
         }
         if (!(chosen instanceof Map<?, ?> dict)) {
             throw new F5jException(file + ": " + key + " is a " + TorchCheckpoint.describe(chosen) + ", not a dict");

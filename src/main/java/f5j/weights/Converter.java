@@ -8,6 +8,7 @@ import f5j.tensor.DType;
 import f5j.numerics.Half;
 import f5j.util.AtomicFiles;
 import f5j.util.F5jException;
+import f5j.util.SettingException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,7 +54,7 @@ public final class Converter {
         Path ckpt = r.checkpoint();
         if (!Files.isRegularFile(ckpt)) throw new F5jException(ckpt + ": no such checkpoint file");
         if (r.dtype() != null && r.dtype() != DType.F32 && r.dtype() != DType.F16 && r.dtype() != DType.BF16) {
-            throw new F5jException("--dtype " + r.dtype() + ": only f32, f16 and bf16 are supported");
+            throw new SettingException("dtype", r.dtype(), "only f32, f16 and bf16 are supported");
         }
         Path beside = ckpt.getParent() != null ? ckpt.getParent() : Path.of("");
         String configSource;
@@ -72,20 +73,20 @@ public final class Converter {
             config = ModelConfig.preset(folderPreset(ckpt));
             configSource = "preset " + folderPreset(ckpt) + " (from the checkpoint's folder name)";
         } else {
-            throw new F5jException(ckpt + ": no model config: give --config model.yaml or --preset NAME (F5TTS_v1_Base, "
+            throw new F5jException(ckpt + ": no model config: give a model.yaml or a preset (F5TTS_v1_Base, "
                     + "F5TTS_Base, F5TTS_v1_Small, F5TTS_Small); there is no model.yaml beside the checkpoint");
         }
         Path vocab = r.vocab() != null ? r.vocab() : beside.resolve(ModelDir.VOCAB);
         if (!Files.isRegularFile(vocab)) {
             throw new F5jException(r.vocab() != null ? vocab + ": missing vocab (no such file)"
-                    : ckpt + ": missing vocab: give --vocab vocab.txt (there is no vocab.txt beside the checkpoint; "
+                    : ckpt + ": missing vocab: give a vocab.txt (there is none beside the checkpoint; "
                     + "upstream models use data/Emilia_ZH_EN_pinyin/vocab.txt)");
         }
         int vocabSize = VocabFile.size(vocab);
 
         String name = r.name() != null ? r.name() : ckpt.toAbsolutePath().getParent().getFileName().toString();
         if (name.isBlank() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
-            throw new F5jException("--name " + name + ": not a valid folder name");
+            throw new SettingException("name", name, "not a valid folder name");
         }
         Path target = r.outDir().resolve(name);
         checkTarget(target, r.force(), ckpt, vocab, r.config());
@@ -148,12 +149,12 @@ public final class Converter {
         for (Path in : inputs) {
             if (in != null && realOrAbsolute(in).startsWith(real)) {
                 throw new F5jException(target + ": the output folder holds the input " + in
-                        + "; f5j never writes over its inputs: choose another --name or --out-dir");
+                        + "; f5j never writes over its inputs: choose another name or output folder");
             }
         }
         if (!Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
         if (!Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw new F5jException(target + ": exists and is not a model folder; choose another --name or --out-dir");
+            throw new F5jException(target + ": exists and is not a model folder; choose another name or output folder");
         }
         List<String> foreign = new ArrayList<>();
         try (Stream<Path> s = Files.list(target)) {
@@ -169,9 +170,9 @@ public final class Converter {
             String list = foreign.size() > 5 ? String.join(", ", foreign.subList(0, 5)) + ", ... (" + foreign.size() + " in all)"
                     : String.join(", ", foreign);
             throw new F5jException(target + ": already exists and holds files f5j did not write (" + list + "); f5j replaces"
-                    + " only model folders it wrote itself: choose another --name or --out-dir");
+                    + " only model folders it wrote itself: choose another name or output folder");
         }
-        if (!force) throw new F5jException(target + ": already exists (a model folder f5j wrote; --force replaces it)");
+        if (!force) throw new F5jException(target + ": already exists (a model folder f5j wrote; forcing replaces it)");
     }
 
     private static final java.util.Set<String> OWN_FILES = java.util.Set.of(ModelDir.MODEL, ModelDir.CONFIG, ModelDir.VOCAB, ModelDir.PROVENANCE);

@@ -39,7 +39,7 @@ class ConvertSafetyTest {
             assertThatThrownBy(() -> Converter.convert(request(ckpt, tmp.resolve("ckpts"), "run", force)))
                     .isInstanceOf(F5jException.class)
                     .hasMessage(tmp.resolve("ckpts/run") + ": the output folder holds the input " + ckpt
-                            + "; f5j never writes over its inputs: choose another --name or --out-dir");
+                            + "; f5j never writes over its inputs: choose another name or output folder");
         }
         // Through the CLI as the issue found it (`--out-dir ckpts --name run --force`): exit 2, nothing lost.
         assertThat(Main.execute("convert", "--checkpoint", ckpt.toString(), "--out-dir", tmp.resolve("ckpts").toString(),
@@ -60,7 +60,7 @@ class ConvertSafetyTest {
             assertThatThrownBy(() -> Converter.convert(request(GOLDEN.resolve("pruned_ema.pt"), out, "m", force)))
                     .isInstanceOf(F5jException.class)
                     .hasMessage(out.resolve("m") + ": already exists and holds files f5j did not write (notes.txt); f5j replaces"
-                            + " only model folders it wrote itself: choose another --name or --out-dir");
+                            + " only model folders it wrote itself: choose another name or output folder");
         }
         assertThat(notes).hasContent("mine");
 
@@ -73,7 +73,7 @@ class ConvertSafetyTest {
 
         Path file = Files.writeString(out.resolve("afile"), "keep");
         assertThatThrownBy(() -> Converter.convert(request(GOLDEN.resolve("pruned_ema.pt"), out, "afile", true)))
-                .isInstanceOf(F5jException.class).hasMessage(file + ": exists and is not a model folder; choose another --name or --out-dir");
+                .isInstanceOf(F5jException.class).hasMessage(file + ": exists and is not a model folder; choose another name or output folder");
         assertThat(file).hasContent("keep");
     }
 

@@ -115,7 +115,7 @@ class ConvertTest {
         Path ckpt = Files.copy(GOLDEN.resolve("pruned_ema.pt"), dir.resolve("pruned_ema.pt"));
         Files.copy(GOLDEN.resolve("model.yaml"), dir.resolve("model.yaml"));
         assertThatThrownBy(() -> Converter.convert(request(ckpt, Weights.EMA, null, "nov"))).isInstanceOf(F5jException.class)
-                .hasMessageStartingWith(ckpt + ": missing vocab: give --vocab vocab.txt");
+                .hasMessageStartingWith(ckpt + ": missing vocab: give a vocab.txt");
         assertThat(tmp.resolve("weights")).doesNotExist();
 
         Path given = tmp.resolve("nope.txt");
@@ -128,7 +128,7 @@ class ConvertTest {
     void existingFolderNeedsForce() {
         Converter.convert(request(GOLDEN.resolve("pruned_ema.pt"), Weights.EMA, null, "m"));
         assertThatThrownBy(() -> Converter.convert(request(GOLDEN.resolve("pruned_ema.pt"), Weights.EMA, null, "m")))
-                .isInstanceOf(F5jException.class).hasMessageContaining("already exists (a model folder f5j wrote; --force replaces it)");
+                .isInstanceOf(F5jException.class).hasMessageContaining("already exists (a model folder f5j wrote; forcing replaces it)");
         ModelDir again = Converter.convert(new Converter.Request(GOLDEN.resolve("model_2.pt"), null, null, null, Weights.ONLINE,
                 null, tmp.resolve("weights"), "m", true));
         CheckpointsTest.assertSame(again.stateDict(), CheckpointsTest.reference(GOLDEN.resolve("model_online.safetensors")));

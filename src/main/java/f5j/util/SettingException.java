@@ -1,10 +1,8 @@
-package f5j.infer;
-
-import f5j.util.F5jException;
+package f5j.util;
 
 /**
- * A synthesis setting out of its range, named by its {@link SynthSettings} component (a front end such as
- * the CLI names it by its own option instead).
+ * A setting out of its range, named as the library names it (a {@code SynthSettings} or request component);
+ * a front end such as the CLI names it by its own option instead. Library messages never name CLI options.
  */
 public final class SettingException extends F5jException {
     private final String setting, value, problem;
