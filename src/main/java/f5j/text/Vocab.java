@@ -96,6 +96,20 @@ public final class Vocab {
         return out;
     }
 
+    /** The token with control, format and unassigned characters written as u-escapes, so a warning cannot drive the terminal. */
+    static String printable(String t) {
+        StringBuilder sb = new StringBuilder();
+        t.codePoints().forEach(cp -> {
+            int type = Character.getType(cp);
+            boolean hidden = type == Character.CONTROL || type == Character.FORMAT || type == Character.UNASSIGNED
+                    || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR || type == Character.PRIVATE_USE
+                    || type == Character.SURROGATE;
+            if (hidden) for (char ch : Character.toChars(cp)) sb.append(String.format("\\u%04X", (int) ch));
+            else sb.appendCodePoint(cp);
+        });
+        return sb.toString();
+    }
+
     /** A one-line warning naming the unknown tokens (with their code points), or null if there are none. */
     public String describeUnknown(List<String> tokens) {
         Map<String, Integer> unk = unknown(tokens);
@@ -104,7 +118,7 @@ public final class Vocab {
         unk.forEach((t, c) -> {
             StringBuilder cps = new StringBuilder();
             t.codePoints().forEach(cp -> cps.append(cps.isEmpty() ? "" : " ").append(String.format("U+%04X", cp)));
-            parts.add("'" + t + "' (" + cps + ") x" + c);
+            parts.add("'" + printable(t) + "' (" + cps + ") x" + c);
         });
         return unk.size() + " token(s) not in " + file.getFileName() + ", read as id 0"
                 + (spaceIsZero() ? " (space)" : "") + ": " + String.join(", ", parts);

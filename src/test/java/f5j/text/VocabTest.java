@@ -65,4 +65,11 @@ class VocabTest {
         Path bad = Files.write(dir.resolve("bad.txt"), new byte[] {' ', '\n', (byte) 0xC3, '\n'});
         assertThatThrownBy(() -> Vocab.load(bad)).isInstanceOf(F5jException.class).hasMessageContaining("UTF-8");
     }
+
+    @Test
+    void unknownCharactersArePrintedEscaped() throws IOException {
+        Vocab v = Vocab.load(write("v.txt", " \na\n"));
+        String w = v.describeUnknown(List.of("a", "\u0007", "\u001b[2J", "\u200b"));
+        assertThat(w).contains("'\\u0007' (U+0007)", "'\\u001B[2J'", "'\\u200B' (U+200B)").doesNotContain("\u0007", "\u001b", "\u200b");
+    }
 }
