@@ -50,6 +50,13 @@ final class VocodeCommand implements Callable<Integer> {
         String name = in.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".safetensors")) {
             mel = readMel(nMels);
+            // the same bound as audio input (WavFile.MAX_SECONDS): the decoded wave is what takes the memory
+            long maxFrames = (long) WavFile.MAX_SECONDS * rate / vocos.config().hopLength();
+            if (mel.dim(2) > maxFrames) {
+                throw new F5jException(in + ": " + mel.dim(2) + " mel frames are " + String.format(Locale.ROOT, "%.1f",
+                        mel.dim(2) * (double) vocos.config().hopLength() / rate) + " s of audio; f5j vocodes at most "
+                        + WavFile.MAX_SECONDS + " s (" + maxFrames + " frames) at a time: split it first");
+            }
         } else {
             Audio a = f5j.audio.AudioFiles.read(in); // WAV, FLAC, MP3 or Ogg Vorbis
             float[] mono = a.mono();

@@ -72,6 +72,27 @@ class VocodeCommandTest {
         assertThat(Files.exists(tmp.resolve("x.wav"))).isFalse();
     }
 
+    @Test
+    void aMelLongerThanTheAudioLimitIsRefusedWithTheLimitNamed() {
+        // 61 minutes of frames at 24 kHz / hop 256; zeros, so the file itself stays small on disk
+        int nMels = VocosConfig.load(VOCODER.resolve("config.yaml")).inputChannels();
+        int frames = 61 * 60 * 24000 / 256;
+        Path mel = tmp.resolve("long.safetensors");
+        SafeTensors.write(mel, List.of(RawTensor.of("mel", new f5j.tensor.Tensor(new float[nMels * frames], 1, nMels, frames))), Map.of());
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.err;
+        int rc;
+        try {
+            System.setErr(new java.io.PrintStream(err, true));
+            rc = Main.execute("vocode", "--vocoder", VOCODER.toString(), "--in", mel.toString(), "--out", tmp.resolve("l.wav").toString());
+        } finally {
+            System.setErr(old);
+        }
+        assertThat(rc).isEqualTo(2);
+        assertThat(err.toString()).contains("long.safetensors", frames + " mel frames", "at most " + WavFile.MAX_SECONDS + " s");
+        assertThat(Files.exists(tmp.resolve("l.wav"))).isFalse();
+    }
+
     private static float peakOfGolden() {
         try (GoldenFile g = GoldenFile.open(Goldens.file("vocos-tiny/golden.safetensors"))) {
             return (float) Metrics.maxAbs(g.raw("out/audio").toFloats());
