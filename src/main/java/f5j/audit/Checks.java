@@ -40,7 +40,8 @@ final class Checks {
     static final double LOSS_SUSPECT = 0.02, LOSS_CAUSE = 0.1;
 
     static final String FIX_WEIGHTS = "infer with the online weights (upstream load_model(..., use_ema=False); "
-            + "f5j: ./f5j convert --weights online) or train longer so the EMA catches up";
+            + "f5j: ./f5j synth -m model_N.pt --weights online, or ./f5j convert --weights online) or train longer so the EMA "
+            + "catches up";
 
     private Checks() {}
 
