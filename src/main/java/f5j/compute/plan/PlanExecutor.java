@@ -11,6 +11,12 @@ public interface PlanExecutor extends AutoCloseable {
     /** inputs: float[] or int[] per INPUT buffer name (as recorded); returns the OUTPUT buffers. */
     Map<String, float[]> run(Map<String, ?> inputs);
 
+    /** Bytes the last {@link #run} sent to the device (0 on the host: nothing crosses a bus). */
+    default long lastRunUploadBytes() { return 0; }
+
+    /** Seconds spent compiling the plan's kernels for the device when it was built (0 on the host). */
+    default double compileSeconds() { return 0; }
+
     /** Releases device memory; the host executor holds none. */
     @Override
     default void close() {}

@@ -24,18 +24,25 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link Plan} translated one to one into TornadoVM task graphs: one task per plan step, in order, split
- * into graphs of at most {@code tasksPerGraph} tasks (TornadoVM bounds the bytecode of one graph) that
- * hand their live buffers on with persistOnDevice / consumeFromDevice. Weights and constants are
- * transferred FIRST_EXECUTION (uploaded once, then resident), activations FIRST_EXECUTION too (allocated
- * once, never copied back), inputs EVERY_EXECUTION, outputs copied back EVERY_EXECUTION. The same
- * {@link TornadoExecutionPlan} is executed on every {@link #run}, e.g. once per ODE step.
+ * into graphs of at most {@code tasksPerGraph} tasks that hand their live buffers on with persistOnDevice /
+ * consumeFromDevice. {@link TornadoBackend} puts a whole forward into ONE graph: TornadoVM 5.2.0 fails on
+ * plans of four or more chained graphs (tools/tornadovm/README.md). Weights are transferred FIRST_EXECUTION
+ * (uploaded once, then resident), activations FIRST_EXECUTION too (allocated once, never copied back),
+ * inputs and constants EVERY_EXECUTION (constants are small host-made tables such as the conditioning
+ * mel and masks; re-sending them lets {@link #rebind} reuse the plan for another chunk), outputs copied
+ * back EVERY_EXECUTION. The same {@link TornadoExecutionPlan} is executed on every {@link #run}, e.g. once
+ * per ODE step.
  */
 final class TornadoPlanExecutor implements PlanExecutor {
     private static final AtomicInteger PLANS = new AtomicInteger();
 
-    private final Plan plan;
+    private Plan plan; // swapped by rebind for a recording of the same shape
     private final TornadoNativeArray[] device; // FloatArray or IntArray per plan buffer
     private final TornadoExecutionPlan execution;
+    private final long onceBytes, everyBytes;
+    private final double compileSeconds;
+    private boolean ranOnce;
+    private long lastUploadBytes;
 
     TornadoPlanExecutor(Plan plan, int tasksPerGraph) {
         this.plan = plan.requireValid();
@@ -67,7 +74,7 @@ final class TornadoPlanExecutor implements PlanExecutor {
             for (Buffer b : plan.buffers()) {
                 int id = b.id();
                 if (first[id] < start && last[id] >= start) consumed.add(device[id]);
-                if (first[id] >= start && first[id] < end) (b.uploadedEveryRun() ? every : once).add(device[id]);
+                if (first[id] >= start && first[id] < end) (everyRun(b) ? every : once).add(device[id]);
                 if (first[id] < end && last[id] >= end) persisted.add(device[id]);
                 if (c == chunks - 1 && b.role() == Plan.Role.OUTPUT) back.add(device[id]);
             }
@@ -81,8 +88,40 @@ final class TornadoPlanExecutor implements PlanExecutor {
             if (!back.isEmpty()) g.transferToHost(DataTransferMode.EVERY_EXECUTION, back.toArray());
             graphs.add(g.snapshot());
         }
-        execution = new TornadoExecutionPlan(graphs.toArray(new ImmutableTaskGraph[0]));
+        long o = 0, e = 0;
+        for (Buffer b : plan.buffers()) {
+            if (first[b.id()] == Integer.MAX_VALUE) continue; // never reaches a kernel
+            if (everyRun(b)) e += 4L * b.length();
+            else if (b.role() == Plan.Role.WEIGHT || b.role() == Plan.Role.CONSTANT || b.resetEachRun()) o += 4L * b.length();
+        }
+        onceBytes = o;
+        everyBytes = e;
+        long t0 = System.nanoTime();
+        // Compiles every kernel now (OpenCL C generation and the driver's build), so the first run does not.
+        execution = new TornadoExecutionPlan(graphs.toArray(new ImmutableTaskGraph[0])).withPreCompilation();
+        compileSeconds = (System.nanoTime() - t0) / 1e9;
     }
+
+    /** Sent before every execution: the per-run inputs, buffers reset each run, and the (small) constants. */
+    private static boolean everyRun(Buffer b) { return b.uploadedEveryRun() || b.role() == Plan.Role.CONSTANT; }
+
+    /**
+     * Points this executor at another recording of the same shape (same steps, sizes, weights): its
+     * constants replace ours and are sent with the next run; weights and kernels stay as they are.
+     */
+    void rebind(Plan other) {
+        for (String d : plan.checkSameShape(other)) {
+            if (!d.startsWith("constant ")) throw new IllegalArgumentException("plan of another shape: " + d);
+        }
+        for (Buffer b : other.buffers()) {
+            if (b.role() == Plan.Role.CONSTANT && b.host() != null) copyIn(b.host(), device[b.id()]);
+        }
+        plan = other;
+    }
+
+    @Override public long lastRunUploadBytes() { return lastUploadBytes; }
+
+    @Override public double compileSeconds() { return compileSeconds; }
 
     /**
      * The tasks for one step: the op's components mapped onto its {@link TornadoKernels} twin(s) (scalars as
@@ -155,6 +194,8 @@ final class TornadoPlanExecutor implements PlanExecutor {
     public Map<String, float[]> run(Map<String, ?> inputs) {
         upload(plan, device, inputs);
         execution.execute();
+        lastUploadBytes = everyBytes + (ranOnce ? 0 : onceBytes);
+        ranOnce = true;
         return download(plan, device);
     }
 

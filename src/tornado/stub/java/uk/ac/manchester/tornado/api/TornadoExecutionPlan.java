@@ -11,6 +11,8 @@ public final class TornadoExecutionPlan {
 
     public Object execute() { return noRuntime(); }
 
+    public TornadoExecutionPlan withPreCompilation() { return noRuntime(); }
+
     public Object freeDeviceMemory() { return noRuntime(); }
 
     public interface Device {
