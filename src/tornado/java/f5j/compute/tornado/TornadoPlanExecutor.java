@@ -5,9 +5,12 @@ import f5j.compute.plan.HostPlanExecutor;
 import f5j.compute.plan.Plan;
 import f5j.compute.plan.Plan.Buffer;
 import f5j.compute.plan.PlanExecutor;
+import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
+import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
+import uk.ac.manchester.tornado.api.WorkerGrid2D;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
@@ -65,6 +68,9 @@ final class TornadoPlanExecutor implements PlanExecutor {
 
         String prefix = "f5j" + PLANS.incrementAndGet() + "_";
         List<ImmutableTaskGraph> graphs = new ArrayList<>();
+        GridScheduler grids = new GridScheduler();
+        boolean anyGrid = false;
+        Args args = new Args(plan, device, none);
         int chunks = Math.max(1, (ns + tasksPerGraph - 1) / tasksPerGraph);
         for (int c = 0; c < chunks; c++) {
             int start = c * tasksPerGraph, end = Math.min(ns, start + tasksPerGraph);
@@ -82,7 +88,13 @@ final class TornadoPlanExecutor implements PlanExecutor {
             if (!once.isEmpty()) g.transferToDevice(DataTransferMode.FIRST_EXECUTION, once.toArray());
             if (!every.isEmpty()) g.transferToDevice(DataTransferMode.EVERY_EXECUTION, every.toArray());
             for (int s = start; s < end; s++) {
-                for (TwinCall t : tasks("s" + s, plan.steps().get(s), new Args(plan, device, none))) t.addTo(g);
+                for (TwinCall t : tasks("s" + s, plan.steps().get(s), args)) {
+                    t.addTo(g);
+                    if (t.grid() != null) {
+                        grids.addWorkerGrid(prefix + c + "." + t.id(), t.grid());
+                        anyGrid = true;
+                    }
+                }
             }
             if (!persisted.isEmpty()) g.persistOnDevice(persisted.toArray());
             if (!back.isEmpty()) g.transferToHost(DataTransferMode.EVERY_EXECUTION, back.toArray());
@@ -98,7 +110,9 @@ final class TornadoPlanExecutor implements PlanExecutor {
         everyBytes = e;
         long t0 = System.nanoTime();
         // Compiles every kernel now (OpenCL C generation and the driver's build), so the first run does not.
-        execution = new TornadoExecutionPlan(graphs.toArray(new ImmutableTaskGraph[0])).withPreCompilation();
+        TornadoExecutionPlan ex = new TornadoExecutionPlan(graphs.toArray(new ImmutableTaskGraph[0]));
+        if (anyGrid) ex = ex.withGridScheduler(grids);
+        execution = ex.withPreCompilation();
         compileSeconds = (System.nanoTime() - t0) / 1e9;
     }
 
@@ -130,8 +144,17 @@ final class TornadoPlanExecutor implements PlanExecutor {
      */
     static List<TwinCall> tasks(String id, Op op, Args a) {
         return switch (op) {
-            case Op.Linear o -> List.of(TwinCall.of(id, TornadoKernels::linear, a.f(o.x()), o.in(), a.f(o.w()), a.f(o.b()),
-                    a.flag(o.b()), o.out(), a.f(o.y()), o.rows()));
+            case Op.Linear o -> {
+                FloatArray x = a.f(o.x()), w = a.f(o.w()), b = a.f(o.b()), y = a.f(o.y());
+                int hasBias = a.flag(o.b());
+                Runnable plain = () -> TornadoKernels.linear(x, o.in(), w, b, hasBias, o.out(), y, o.rows());
+                if (!TILED) yield List.of(TwinCall.of(id, TornadoKernels::linear, x, o.in(), w, b, hasBias, o.out(), y, o.rows()));
+                int t = TornadoKernels.LIN_TILE, rowsPerGroup = t * TornadoKernels.LIN_ROWS;
+                WorkerGrid2D grid = new WorkerGrid2D(ceil(o.out(), t) * t, ceil(o.rows(), rowsPerGroup) * t);
+                grid.setLocalWork(t, t, 1);
+                yield List.of(TwinCall.grid(id, grid, TornadoKernels::linearTiled, a.ctx(), x, o.in(), w, b, hasBias,
+                        o.out(), y, o.rows(), plain));
+            }
             case Op.LayerNorm o -> List.of(TwinCall.of(id, TornadoKernels::layerNorm, a.f(o.x()), o.dim(), a.f(o.gamma()),
                     a.f(o.beta()), a.flag(o.gamma()), o.eps(), a.f(o.y()), o.rows()));
             case Op.RmsNorm o -> List.of(TwinCall.of(id, TornadoKernels::rmsNorm, a.f(o.x()), o.dim(), a.f(o.gamma()), o.eps(),
@@ -181,8 +204,15 @@ final class TornadoPlanExecutor implements PlanExecutor {
         };
     }
 
+    /** Linears as the tiled KernelContext kernel (default) or the plain @Parallel twin (-Df5j.tornado.tiled=false). */
+    static final boolean TILED = !"false".equals(System.getProperty("f5j.tornado.tiled"));
+
+    private static int ceil(int n, int d) { return (n + d - 1) / d; }
+
     /** A step's arrays (plan handles) as device arrays; an absent one is a 1-element dummy with flag 0. */
-    record Args(Plan plan, TornadoNativeArray[] device, FloatArray none) {
+    record Args(Plan plan, TornadoNativeArray[] device, FloatArray none, KernelContext ctx) {
+        Args(Plan plan, TornadoNativeArray[] device, FloatArray none) { this(plan, device, none, new KernelContext()); }
+
         FloatArray f(float[] handle) { return handle == null ? none : (FloatArray) device[plan.buffer(handle).id()]; }
 
         IntArray ints(int[] handle) { return (IntArray) device[plan.buffer(handle).id()]; }

@@ -13,6 +13,8 @@ public final class TornadoExecutionPlan {
 
     public TornadoExecutionPlan withPreCompilation() { return noRuntime(); }
 
+    public TornadoExecutionPlan withGridScheduler(GridScheduler gridScheduler) { return noRuntime(); }
+
     public Object freeDeviceMemory() { return noRuntime(); }
 
     public interface Device {
