@@ -34,7 +34,7 @@ public final class TornadoBackend implements Backend, PlanCompiler, PlanCapture 
      * Tasks per TornadoVM task graph. Default: the whole plan in one graph, because TornadoVM 5.2.0 fails
      * on four or more chained graphs (tools/tornadovm/README.md); one graph needs a larger bytecode buffer.
      */
-    static final int TASKS_PER_GRAPH = Integer.getInteger("f5j.tornado.tasksPerGraph", Integer.MAX_VALUE);
+    static final int TASKS_PER_GRAPH = Integer.getInteger("f5j.tornado.tasksPerGraph", 40);
     /** Device plans kept (each holds its own copy of the weights on the device). */
     static final int CACHED_PLANS = Integer.getInteger("f5j.tornado.cachedPlans", 2);
 
@@ -83,9 +83,8 @@ public final class TornadoBackend implements Backend, PlanCompiler, PlanCapture 
     public synchronized PlanExecutor compile(Plan plan) {
         PlanKey key = PlanKey.of(plan);
         TornadoPlanExecutor exec = plans.get(key);
-        if (exec != null) {
-            exec.rebind(plan);
-        } else {
+        if (exec == null || !exec.rebind(plan)) {
+            if (exec != null) plans.remove(key).close();
             exec = new TornadoPlanExecutor(plan, TASKS_PER_GRAPH);
             plans.put(key, exec);
             if (plans.size() > CACHED_PLANS) {

@@ -60,7 +60,7 @@ public final class TornadoKernels {
         int o = ctx.groupIdx * LIN_TILE + lx;
         int r0 = ctx.groupIdy * (LIN_TILE * LIN_ROWS);
         float[] xs = ctx.allocateFloatLocalArray(LIN_TILE * LIN_ROWS * LIN_TILE); // [64 rows][16 k]
-        float[] ws = ctx.allocateFloatLocalArray(LIN_TILE * (LIN_TILE + 1));      // [16 cols][16 k], padded
+        float[] ws = ctx.allocateFloatLocalArray(LIN_TILE * (LIN_TILE + 1));      // [16 k][16 cols], padded
         float acc0 = 0f, acc1 = 0f, acc2 = 0f, acc3 = 0f;
         int wRow = ctx.groupIdx * LIN_TILE + ly;
         for (int k0 = 0; k0 < in; k0 += LIN_TILE) {
@@ -69,12 +69,14 @@ public final class TornadoKernels {
                 int rr = ly * LIN_ROWS + j, r = r0 + rr;
                 xs[rr * LIN_TILE + lx] = (r < rows && k < in) ? x.get(r * in + k) : 0f;
             }
-            ws[ly * (LIN_TILE + 1) + lx] = (wRow < out && k < in) ? w.get(wRow * in + k) : 0f;
+            // stored transposed: the compute loop then reads consecutive floats across work-items (vector
+            // loads on a CPU device, conflict-free banks on a GPU, as the padded store is)
+            ws[lx * (LIN_TILE + 1) + ly] = (wRow < out && k < in) ? w.get(wRow * in + k) : 0f;
             ctx.localBarrier();
             int kn = Math.min(LIN_TILE, in - k0); // only real terms: padding would add +0.0f and flip -0.0f
-            int xb = ly * LIN_ROWS * LIN_TILE, wb = lx * (LIN_TILE + 1);
+            int xb = ly * LIN_ROWS * LIN_TILE;
             for (int kk = 0; kk < kn; kk++) {
-                float wv = ws[wb + kk];
+                float wv = ws[kk * (LIN_TILE + 1) + lx];
                 acc0 += xs[xb + kk] * wv;
                 acc1 += xs[xb + LIN_TILE + kk] * wv;
                 acc2 += xs[xb + 2 * LIN_TILE + kk] * wv;

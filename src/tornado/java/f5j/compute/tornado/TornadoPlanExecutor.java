@@ -31,9 +31,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * consumeFromDevice. {@link TornadoBackend} puts a whole forward into ONE graph: TornadoVM 5.2.0 fails on
  * plans of four or more chained graphs (tools/tornadovm/README.md). Weights are transferred FIRST_EXECUTION
  * (uploaded once, then resident), activations FIRST_EXECUTION too (allocated once, never copied back),
- * inputs and constants EVERY_EXECUTION (constants are small host-made tables such as the conditioning
- * mel and masks; re-sending them lets {@link #rebind} reuse the plan for another chunk), outputs copied
- * back EVERY_EXECUTION. The same {@link TornadoExecutionPlan} is executed on every {@link #run}, e.g. once
+ * inputs EVERY_EXECUTION, outputs copied back EVERY_EXECUTION. Constants (host arrays the recorder could
+ * not name as weights, which without a state dict includes the weights) are resident when large and sent
+ * every run when no larger than twice the largest input: those are the per-chunk tables (conditioning
+ * mel, text ids, masks) and re-sending them lets {@link #rebind} reuse the plan for another chunk. The same {@link TornadoExecutionPlan} is executed on every {@link #run}, e.g. once
  * per ODE step.
  */
 final class TornadoPlanExecutor implements PlanExecutor {
@@ -43,12 +44,14 @@ final class TornadoPlanExecutor implements PlanExecutor {
     private final TornadoNativeArray[] device; // FloatArray or IntArray per plan buffer
     private final TornadoExecutionPlan execution;
     private final long onceBytes, everyBytes;
+    private final int graphCount;
     private final double compileSeconds;
     private boolean ranOnce;
     private long lastUploadBytes;
 
     TornadoPlanExecutor(Plan plan, int tasksPerGraph) {
         this.plan = plan.requireValid();
+        smallConstant = smallConstant(plan);
         int nb = plan.buffers().size(), ns = plan.steps().size();
         device = allocate(plan);
         FloatArray none = dummy();
@@ -75,6 +78,8 @@ final class TornadoPlanExecutor implements PlanExecutor {
         for (int c = 0; c < chunks; c++) {
             int start = c * tasksPerGraph, end = Math.min(ns, start + tasksPerGraph);
             TaskGraph g = new TaskGraph(prefix + c);
+            int nt = 2 * (end - start); // at most two tasks per step
+            if (end - start > 40) GraphCapacity.grow(g, nt, 8192 + 128 * nt + 64 * nb);
             List<Object> consumed = new ArrayList<>(), once = new ArrayList<>(), every = new ArrayList<>(),
                     persisted = new ArrayList<>(), back = new ArrayList<>();
             for (Buffer b : plan.buffers()) {
@@ -113,24 +118,41 @@ final class TornadoPlanExecutor implements PlanExecutor {
         TornadoExecutionPlan ex = new TornadoExecutionPlan(graphs.toArray(new ImmutableTaskGraph[0]));
         if (anyGrid) ex = ex.withGridScheduler(grids);
         execution = ex.withPreCompilation();
+        graphCount = graphs.size();
         compileSeconds = (System.nanoTime() - t0) / 1e9;
     }
 
-    /** Sent before every execution: the per-run inputs, buffers reset each run, and the (small) constants. */
-    private static boolean everyRun(Buffer b) { return b.uploadedEveryRun() || b.role() == Plan.Role.CONSTANT; }
+    private final int smallConstant;
+
+    /** Sent before every execution: the per-run inputs, buffers reset each run, and the small constants. */
+    private boolean everyRun(Buffer b) {
+        return b.uploadedEveryRun() || (b.role() == Plan.Role.CONSTANT && b.length() <= smallConstant);
+    }
+
+    private static int smallConstant(Plan plan) {
+        int max = 0;
+        for (Buffer b : plan.withRole(Plan.Role.INPUT)) max = Math.max(max, b.length());
+        return 2 * max;
+    }
 
     /**
      * Points this executor at another recording of the same shape (same steps, sizes, weights): its
      * constants replace ours and are sent with the next run; weights and kernels stay as they are.
      */
-    void rebind(Plan other) {
+    boolean rebind(Plan other) {
         for (String d : plan.checkSameShape(other)) {
             if (!d.startsWith("constant ")) throw new IllegalArgumentException("plan of another shape: " + d);
         }
         for (Buffer b : other.buffers()) {
-            if (b.role() == Plan.Role.CONSTANT && b.host() != null) copyIn(b.host(), device[b.id()]);
+            // a resident constant that changed cannot be re-sent: the caller builds a new plan
+            if (b.role() == Plan.Role.CONSTANT && !everyRun(b)
+                    && !java.util.Objects.deepEquals(b.host(), plan.buffer(b.id()).host())) return false;
+        }
+        for (Buffer b : other.buffers()) {
+            if (b.role() == Plan.Role.CONSTANT && everyRun(b) && b.host() != null) copyIn(b.host(), device[b.id()]);
         }
         plan = other;
+        return true;
     }
 
     @Override public long lastRunUploadBytes() { return lastUploadBytes; }
@@ -223,7 +245,14 @@ final class TornadoPlanExecutor implements PlanExecutor {
     @Override
     public Map<String, float[]> run(Map<String, ?> inputs) {
         upload(plan, device, inputs);
-        execution.execute();
+        if (graphCount == 1) {
+            execution.execute();
+        } else {
+            // Graph by graph: TornadoVM links a graph's consumed buffers to the graph that ran before it,
+            // which a whole-plan execute() only records after the last graph (tools/tornadovm/README.md).
+            for (int i = 0; i < graphCount; i++) execution.withGraph(i).execute();
+            execution.withAllGraphs();
+        }
         lastUploadBytes = everyBytes + (ranOnce ? 0 : onceBytes);
         ranOnce = true;
         return download(plan, device);

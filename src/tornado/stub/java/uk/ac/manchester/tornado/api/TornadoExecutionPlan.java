@@ -13,6 +13,10 @@ public final class TornadoExecutionPlan {
 
     public TornadoExecutionPlan withPreCompilation() { return noRuntime(); }
 
+    public TornadoExecutionPlan withGraph(int graphIndex) { return noRuntime(); }
+
+    public TornadoExecutionPlan withAllGraphs() { return noRuntime(); }
+
     public TornadoExecutionPlan withGridScheduler(GridScheduler gridScheduler) { return noRuntime(); }
 
     public Object freeDeviceMemory() { return noRuntime(); }
