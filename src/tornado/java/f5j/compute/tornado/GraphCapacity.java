@@ -7,10 +7,9 @@ import java.nio.ByteOrder;
 /**
  * Works around two fixed limits of TornadoVM 5.2.0: a task graph records its tasks in an 8 KiB byte array
  * (TornadoTaskGraph.highLevelCode), about 100 of f5j's tasks, and holds at most 256 tasks
- * (TornadoExecutionContext.MAX_TASKS sizes two per-task arrays); neither is configurable, and a forward
- * has hundreds to thousands of tasks. Chaining graphs of 100 tasks with persistOnDevice/consumeFromDevice is TornadoVM's answer,
- * but with four or more graphs it fails on the first run (tools/tornadovm/README.md), so a whole forward
- * goes into one graph whose array is swapped for a larger one here, before the first task is added.
+ * (TornadoExecutionContext.MAX_TASKS sizes two per-task arrays); neither is configurable. f5j's graphs of 40
+ * steps stay inside both; this enlarges them only for larger graphs (-Df5j.tornado.tasksPerGraph), before
+ * the first task is added. A third limit, 1024 nodes per graph (TornadoGraph), cannot be raised from here.
  *
  * <p>The fields are private to TornadoVM's runtime module, which does not open them, so this writes them
  * with sun.misc.Unsafe (the JVM prints a deprecation warning once). Without the runtime's fields (the API

@@ -31,8 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TornadoBackend implements Backend, PlanCompiler, PlanCapture {
     /**
-     * Tasks per TornadoVM task graph. Default: the whole plan in one graph, because TornadoVM 5.2.0 fails
-     * on four or more chained graphs (tools/tornadovm/README.md); one graph needs a larger bytecode buffer.
+     * Plan steps per TornadoVM task graph: TornadoVM 5.2.0 bounds a graph's tasks, nodes and records
+     * (tools/tornadovm/README.md), so a forward becomes a chain of graphs run one after the other.
      */
     static final int TASKS_PER_GRAPH = Integer.getInteger("f5j.tornado.tasksPerGraph", 40);
     /** Device plans kept (each holds its own copy of the weights on the device). */
@@ -44,8 +44,8 @@ public final class TornadoBackend implements Backend, PlanCompiler, PlanCapture 
     private PlanRecorder recorder;
 
     private TornadoBackend() {
-        // One graph per forward (~1700 tasks for F5TTS_v1_Base) overflows TornadoVM's default 4 KiB bytecode
-        // buffer; it is read once, when the first graph is compiled, so setting it here is early enough.
+        // Larger graphs (-Df5j.tornado.tasksPerGraph) overflow TornadoVM's default 4 KiB of bytecode per graph;
+        // it is read once, when the first graph is compiled, so setting it here is early enough.
         if (System.getProperty("tornado.tvm.maxbytecodesize") == null) {
             System.setProperty("tornado.tvm.maxbytecodesize", Integer.toString(16 << 20));
         }

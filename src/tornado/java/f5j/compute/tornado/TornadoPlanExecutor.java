@@ -27,15 +27,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link Plan} translated one to one into TornadoVM task graphs: one task per plan step, in order, split
- * into graphs of at most {@code tasksPerGraph} tasks that hand their live buffers on with persistOnDevice /
- * consumeFromDevice. {@link TornadoBackend} puts a whole forward into ONE graph: TornadoVM 5.2.0 fails on
- * plans of four or more chained graphs (tools/tornadovm/README.md). Weights are transferred FIRST_EXECUTION
- * (uploaded once, then resident), activations FIRST_EXECUTION too (allocated once, never copied back),
- * inputs EVERY_EXECUTION, outputs copied back EVERY_EXECUTION. Constants (host arrays the recorder could
- * not name as weights, which without a state dict includes the weights) are resident when large and sent
- * every run when no larger than twice the largest input: those are the per-chunk tables (conditioning
- * mel, text ids, masks) and re-sending them lets {@link #rebind} reuse the plan for another chunk. The same {@link TornadoExecutionPlan} is executed on every {@link #run}, e.g. once
- * per ODE step.
+ * into graphs of at most {@code tasksPerGraph} steps that hand their live buffers on with persistOnDevice /
+ * consumeFromDevice, executed graph by graph (TornadoVM 5.2.0 limits and bugs: tools/tornadovm/README.md).
+ * Weights are transferred FIRST_EXECUTION (uploaded once, then resident), activations FIRST_EXECUTION too
+ * (allocated once, never copied back), inputs EVERY_EXECUTION, outputs copied back EVERY_EXECUTION.
+ * Constants (host arrays the recorder could not name as weights, which without a state dict includes the
+ * weights) are resident when large and sent every run when no larger than twice the largest input: those
+ * are the per-chunk tables (conditioning mel, text ids, masks), and re-sending them lets {@link #rebind}
+ * reuse the plan for another chunk. The same {@link TornadoExecutionPlan} runs on every {@link #run}, e.g.
+ * once per ODE step.
  */
 final class TornadoPlanExecutor implements PlanExecutor {
     private static final AtomicInteger PLANS = new AtomicInteger();
