@@ -14,7 +14,10 @@ public interface PlanExecutor extends AutoCloseable {
     /** Bytes the last {@link #run} sent to the device (0 on the host: nothing crosses a bus). */
     default long lastRunUploadBytes() { return 0; }
 
-    /** Seconds spent compiling the plan's kernels for the device when it was built (0 on the host). */
+    /**
+     * Seconds of the plan's first device run, which compiles its kernels and uploads the weights (0 on the
+     * host); later runs do neither.
+     */
     default double compileSeconds() { return 0; }
 
     /** Releases device memory; the host executor holds none. */

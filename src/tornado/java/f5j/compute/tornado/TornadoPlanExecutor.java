@@ -45,7 +45,7 @@ final class TornadoPlanExecutor implements PlanExecutor {
     private final TornadoExecutionPlan execution;
     private final long onceBytes, everyBytes;
     private final int graphCount;
-    private final double compileSeconds;
+    private double compileSeconds;
     private boolean ranOnce;
     private long lastUploadBytes;
 
@@ -113,13 +113,11 @@ final class TornadoPlanExecutor implements PlanExecutor {
         }
         onceBytes = o;
         everyBytes = e;
-        long t0 = System.nanoTime();
-        // Compiles every kernel now (OpenCL C generation and the driver's build), so the first run does not.
+        // No withPreCompilation(): TornadoVM 5.2.0 then refuses to run any pre-compiled plan once another plan
+        // on the device has been freed (a device-wide "reset() was called after warmup()" flag).
         TornadoExecutionPlan ex = new TornadoExecutionPlan(graphs.toArray(new ImmutableTaskGraph[0]));
-        if (anyGrid) ex = ex.withGridScheduler(grids);
-        execution = ex.withPreCompilation();
+        execution = anyGrid ? ex.withGridScheduler(grids) : ex;
         graphCount = graphs.size();
-        compileSeconds = (System.nanoTime() - t0) / 1e9;
     }
 
     private final int smallConstant;
@@ -245,6 +243,7 @@ final class TornadoPlanExecutor implements PlanExecutor {
     @Override
     public Map<String, float[]> run(Map<String, ?> inputs) {
         upload(plan, device, inputs);
+        long t0 = System.nanoTime();
         if (graphCount == 1) {
             execution.execute();
         } else {
@@ -253,6 +252,7 @@ final class TornadoPlanExecutor implements PlanExecutor {
             for (int i = 0; i < graphCount; i++) execution.withGraph(i).execute();
             execution.withAllGraphs();
         }
+        if (!ranOnce) compileSeconds = (System.nanoTime() - t0) / 1e9;
         lastUploadBytes = everyBytes + (ranOnce ? 0 : onceBytes);
         ranOnce = true;
         return download(plan, device);

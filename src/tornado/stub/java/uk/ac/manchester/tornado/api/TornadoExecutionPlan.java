@@ -11,8 +11,6 @@ public final class TornadoExecutionPlan {
 
     public Object execute() { return noRuntime(); }
 
-    public TornadoExecutionPlan withPreCompilation() { return noRuntime(); }
-
     public TornadoExecutionPlan withGraph(int graphIndex) { return noRuntime(); }
 
     public TornadoExecutionPlan withAllGraphs() { return noRuntime(); }
