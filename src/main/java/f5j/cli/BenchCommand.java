@@ -40,7 +40,7 @@ final class BenchCommand implements Callable<Integer> {
     Path model;
     @Option(names = "--frames", defaultValue = "1000", description = "mel frames (default ${DEFAULT-VALUE})")
     int frames;
-    @Option(names = "--backend", defaultValue = "cpu", description = "cpu (SIMD, all cores) or reference (plain kernels, one thread)")
+    @Option(names = "--backend", defaultValue = "cpu", description = "cpu (SIMD, all cores), reference (plain kernels, one thread), cpu-plan or tornado (the DiT as a captured plan: adds compile_s and device_upload_mb)")
     String backend;
     @Option(names = "--repeat", defaultValue = "3", description = "timed runs after one warm-up; the median is reported (default ${DEFAULT-VALUE})")
     int repeat;

@@ -15,8 +15,8 @@ public interface PlanExecutor extends AutoCloseable {
     default long lastRunUploadBytes() { return 0; }
 
     /**
-     * Seconds of the plan's first device run, which compiles its kernels and uploads the weights (0 on the
-     * host); later runs do neither.
+     * Seconds of the plan's first device run: it compiles the kernels and uploads the weights, then runs
+     * the forward once (0 on the host); later runs only do the last.
      */
     default double compileSeconds() { return 0; }
 
