@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Packs what tools/gpu/run.sh needs on a bare Linux x86-64 machine with an NVIDIA GPU and its driver:
-#   jdk/        a jlink'd JDK 25 image (all JDK modules: TornadoVM needs JVMCI and adds ALL-SYSTEM)
+#   jdk/        a jlink'd JDK 25 image (all JDK modules: TornadoVM needs JVMCI and adds ALL-SYSTEM), or a
+#               copy of the JDK where jlink has no jmods to link from
 #   tornadovm/  the TornadoVM SDK (OpenCL backend), its machine-specific argfile left out
 #   f5j/        the -Ptornadovm jar and its libraries, the launcher, conf/ and the goldens
 #   lib/        the OpenCL ICD loader (the NVIDIA driver brings the ICD, not always the loader)
@@ -14,11 +15,16 @@ OUT=${1:?output directory}
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 [[ -f "$root/target/f5j.jar" ]] || { echo "build first: mvn -Ptornadovm package -DskipTests" >&2; exit 2; }
-unzip -l "$root/target/f5j.jar" | grep -q 'f5j/compute/tornado/TornadoBackend.class' \
+unzip -Z1 "$root/target/f5j.jar" f5j/compute/tornado/TornadoBackend.class >/dev/null 2>&1 \
   || { echo "target/f5j.jar has no TornadoVM backend: build with -Ptornadovm" >&2; exit 2; }
 rm -rf "$OUT" && mkdir -p "$OUT/f5j/target" "$OUT/lib"
-"$JAVA_HOME/bin/jlink" --add-modules "$("$JAVA_HOME/bin/java" --list-modules | sed 's/@.*//' | paste -sd,)" \
-  --strip-debug --no-man-pages --no-header-files --compress=zip-6 --output "$OUT/jdk"
+# jlink needs the JDK's jmods (or a JDK built with --enable-linkable-runtime); Temurin 25 ships neither,
+# so without them the JDK is copied instead, less its sources, headers and man pages.
+if ! "$JAVA_HOME/bin/jlink" --add-modules "$("$JAVA_HOME/bin/java" --list-modules | sed 's/@.*//' | paste -sd,)" \
+     --strip-debug --no-man-pages --no-header-files --compress=zip-6 --output "$OUT/jdk" 2>/dev/null; then
+  echo "jlink unavailable on $JAVA_HOME (no jmods): copying the JDK"
+  rm -rf "$OUT/jdk" && cp -r "$JAVA_HOME" "$OUT/jdk" && rm -rf "$OUT/jdk/lib/src.zip" "$OUT/jdk/include" "$OUT/jdk/man"
+fi
 cp -r "$TORNADOVM_HOME" "$OUT/tornadovm"
 rm -f "$OUT/tornadovm/tornado-argfile" && rm -rf "$OUT/tornadovm/examples"
 cp -r "$root/target/f5j.jar" "$root/target/lib" "$OUT/f5j/target/"

@@ -78,7 +78,8 @@ public final class Bench {
         if (s.profile() == null && be instanceof PlanCapture capture && be instanceof PlanCompiler compiler) {
             // As the sampler does on a device: capture one forward, then time the resident plan (x and the
             // time uploaded per run, the result read back; the warm-up run uploads the weights).
-            capture.beginCapture().input("x", x.data).input("time", time);
+            // the state dict names the weights (resident), so what is sent per run is only the inputs and tables
+            capture.beginCapture().input("x", x.data).input("time", time).weights(s.ditWeights());
             float[] out = null;
             try {
                 out = dit.forward(x, cond, text, time, null, false, false, true, Trace.OFF).data;
