@@ -77,8 +77,8 @@ public final class Bench {
         PlanExecutor planned = null;
         if (s.profile() == null && be instanceof PlanCapture capture && be instanceof PlanCompiler compiler) {
             // As the sampler does on a device: capture one forward, then time the resident plan (x and the
-            // time uploaded per run, the result read back; the warm-up run uploads the weights).
-            // the state dict names the weights (resident), so what is sent per run is only the inputs and tables
+            // time uploaded per run, the result read back; the warm-up run uploads the weights). The state
+            // dict names the weights, so none of them counts as a per-run table.
             capture.beginCapture().input("x", x.data).input("time", time).weights(s.ditWeights());
             float[] out = null;
             try {
