@@ -41,7 +41,8 @@ public final class TornadoBackend implements Backend, PlanCompiler, PlanCapture 
     private final Map<String, PlanExecutor> singleCalls = new ConcurrentHashMap<>();
     private final Map<PlanKey, TornadoPlanExecutor> plans = new java.util.LinkedHashMap<>(4, 0.75f, true);
     private final String device;
-    private PlanRecorder recorder;
+    /** Per thread, so a model being captured on one thread does not swallow another thread's ops. */
+    private final ThreadLocal<PlanRecorder> recorder = new ThreadLocal<>();
 
     private TornadoBackend() {
         // Larger graphs (-Df5j.tornado.tasksPerGraph) overflow TornadoVM's default 4 KiB of bytecode per graph;
@@ -63,16 +64,18 @@ public final class TornadoBackend implements Backend, PlanCompiler, PlanCapture 
     @Override public String toString() { return "tornado[" + device + "]"; }
 
     @Override
-    public synchronized PlanRecorder beginCapture() {
-        if (recorder != null) throw new IllegalStateException("already capturing");
-        return recorder = new PlanRecorder(Backend.cpu());
+    public PlanRecorder beginCapture() {
+        if (recorder.get() != null) throw new IllegalStateException("already capturing");
+        PlanRecorder r = new PlanRecorder(Backend.cpu());
+        recorder.set(r);
+        return r;
     }
 
     @Override
-    public synchronized Plan endCapture(Map<String, float[]> outputs) {
-        Plan plan = recorder.finish(outputs);
-        recorder = null;
-        return plan;
+    public Plan endCapture(Map<String, float[]> outputs) {
+        PlanRecorder r = recorder.get();
+        recorder.remove();
+        return r.finish(outputs);
     }
 
     /**
@@ -129,8 +132,9 @@ public final class TornadoBackend implements Backend, PlanCompiler, PlanCapture 
     /** One op: a cached one-task plan for this shape; arrays in, the arrays it writes copied back. */
     @Override
     public void execute(Op op) {
-        if (recorder != null) {
-            recorder.backend().execute(op);
+        PlanRecorder capturing = recorder.get();
+        if (capturing != null) {
+            capturing.backend().execute(op);
             return;
         }
         Ops.Access[] acc = Ops.access(op.getClass());
