@@ -9,9 +9,11 @@ import java.util.Random;
 
 /**
  * GFLOP/s of one linear (rows x in -> out) as a one-step device plan, weights resident, x sent each run.
- * Run from the repository root after `mvn -Ptornadovm package`:
- *   $JAVA_HOME/bin/java @$TORNADOVM_HOME/tornado-argfile -cp "target/f5j.jar:target/lib/*" \
- *     tools/tornadovm/LinearBench.java 400 768 768 [runs]
+ * Run from the repository root after `mvn -Ptornadovm package` (the source launcher cannot take the
+ * TornadoVM argfile, so compile first):
+ *   javac -d /tmp/lb -cp target/f5j.jar tools/tornadovm/LinearBench.java
+ *   java @$TORNADOVM_HOME/tornado-argfile --add-modules jdk.incubator.vector \
+ *     -cp "/tmp/lb:target/f5j.jar:target/lib/*" LinearBench 400 768 768 [runs]
  * -Df5j.tornado.tiled=false times the plain @Parallel twin instead of the tiled KernelContext kernel.
  */
 public class LinearBench {
