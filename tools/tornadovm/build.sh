@@ -40,7 +40,7 @@ echo "tornado.backends=opencl-backend" > tornado-assembly/src/etc/tornado.backen
 nice -n 10 ./mvnw -B -T1 -Pjdk25,opencl-backend -Dtornado.backend=opencl -DskipTests install   # ~5 min on 2 cores
 
 SDK=$(ls -d "$DEST"/dist/tornadovm-*-opencl-linux-amd64/tornadovm-*-opencl)
-(cd "$SDK/bin" && python3 gen-tornado-argfile-template.py opencl)
+(cd "$SDK/bin" && TORNADOVM_HOME="$SDK" python3 gen-tornado-argfile-template.py opencl)
 sed "s#\${TORNADOVM_HOME}#$SDK#g" "$SDK/tornado-argfile.template" > "$SDK/tornado-argfile"
 echo "TornadoVM SDK: $SDK"
 echo "  export TORNADOVM_HOME=$SDK; \$TORNADOVM_HOME/bin/tornado --devices"
