@@ -62,6 +62,9 @@ final class KernelBytecodeCheck {
     /** TornadoVM's device array types, used by the twins in src/tornado/java (only built with -Ptornadovm). */
     private static final String TORNADO_ARRAYS = "uk/ac/manchester/tornado/api/types/arrays/";
     private static final Set<String> DEVICE_ARRAY_METHODS = Set.of("get", "set", "getSize");
+    /** KernelContext kernels: the context's id fields (Integers, unboxed) and these methods are intrinsics. */
+    private static final String KERNEL_CONTEXT = "uk/ac/manchester/tornado/api/KernelContext";
+    private static final Set<String> KERNEL_CONTEXT_METHODS = Set.of("localBarrier", "allocateFloatLocalArray");
 
     /**
      * OpenCL C keywords and types that are not Java keywords. TornadoVM keeps a kernel's parameter names
@@ -165,7 +168,8 @@ final class KernelBytecodeCheck {
 
     private static boolean primitiveOrPrimitiveArray(ClassDesc d) {
         return d.isPrimitive() || (d.isArray() && d.componentType().isPrimitive())
-                || d.descriptorString().startsWith("L" + TORNADO_ARRAYS);
+                || d.descriptorString().startsWith("L" + TORNADO_ARRAYS)
+                || d.descriptorString().equals("L" + KERNEL_CONTEXT + ";");
     }
 
     private static String name(ClassDesc d) {
@@ -177,9 +181,18 @@ final class KernelBytecodeCheck {
     private static void checkCode(String where, CodeModel code, Set<String> kernelClasses, List<String> callees,
                                   List<String> out) {
         int pc = 0;
+        boolean afterContextId = false; // the previous instruction read a KernelContext id (an Integer)
         for (CodeElement e : code) {
             String at = where + "@" + pc + ": ";
+            boolean contextId = false, unboxesContextId = afterContextId;
             switch (e) {
+                case FieldInstruction i when i.opcode() == Opcode.GETFIELD
+                        && i.owner().asInternalName().equals(KERNEL_CONTEXT) -> contextId = true;
+                case InvokeInstruction i when i.opcode() == Opcode.INVOKEVIRTUAL
+                        && i.owner().asInternalName().equals(KERNEL_CONTEXT)
+                        && KERNEL_CONTEXT_METHODS.contains(i.name().stringValue()) -> { }
+                case InvokeInstruction i when unboxesContextId && i.owner().asInternalName().equals("java/lang/Integer")
+                        && i.name().stringValue().equals("intValue") -> { }
                 case ExceptionCatch c -> out.add(at + "try/catch block");
                 case NewObjectInstruction i -> out.add(at + "allocation: new " + name(i.className().asSymbol()));
                 case NewPrimitiveArrayInstruction i -> out.add(at + "allocation: newarray " + i.typeKind());
@@ -213,7 +226,10 @@ final class KernelBytecodeCheck {
                         out.add(at + "object constant " + i.constantValue());
                 default -> { }
             }
-            if (e instanceof Instruction ins) pc += ins.sizeInBytes();
+            if (e instanceof Instruction ins) {
+                pc += ins.sizeInBytes();
+                afterContextId = contextId;
+            }
         }
     }
 

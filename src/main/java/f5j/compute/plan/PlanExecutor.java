@@ -11,6 +11,15 @@ public interface PlanExecutor extends AutoCloseable {
     /** inputs: float[] or int[] per INPUT buffer name (as recorded); returns the OUTPUT buffers. */
     Map<String, float[]> run(Map<String, ?> inputs);
 
+    /** Bytes the last {@link #run} sent to the device (0 on the host: nothing crosses a bus). */
+    default long lastRunUploadBytes() { return 0; }
+
+    /**
+     * Seconds of the plan's first device run: it compiles the kernels and uploads the weights, then runs
+     * the forward once (0 on the host); later runs only do the last.
+     */
+    default double compileSeconds() { return 0; }
+
     /** Releases device memory; the host executor holds none. */
     @Override
     default void close() {}

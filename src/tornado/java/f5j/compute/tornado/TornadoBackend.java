@@ -4,8 +4,10 @@ import f5j.compute.Backend;
 import f5j.compute.Op;
 import f5j.compute.Ops;
 import f5j.compute.plan.Plan;
+import f5j.compute.plan.PlanCapture;
 import f5j.compute.plan.PlanCompiler;
 import f5j.compute.plan.PlanExecutor;
+import f5j.compute.plan.PlanRecorder;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
 
 import java.lang.reflect.Array;
@@ -16,20 +18,38 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The TornadoVM backend ({@code --backend tornado}, built with {@code -Ptornadovm}).
  *
- * <p>Whole plans ({@link PlanCompiler#compile}) are the fast path: task graphs built once, weights resident
- * on the device, one execution plan reused for every run. Single ops, which the layers issue when they are
- * not driven through a plan, are offloaded as one-task plans cached per op shape; their arrays travel both
- * ways on every call, so that path is for correctness, not speed. Either way each op becomes its
- * {@link TornadoKernels} twin(s) in {@link TornadoPlanExecutor#tasks}.
+ * <p>Whole plans are the fast path. The sampler captures its first flow evaluation ({@link PlanCapture}:
+ * recorded while it runs on the host's SIMD kernels) and {@link #compile}s it; every later ODE step runs
+ * the device plan, which sends only x, the time and the small constants and reads back the flow. Device
+ * plans are kept per plan shape (model weights, frame count): a later chunk or synthesis of the same model
+ * and length reuses the compiled kernels and the resident weights ({@link TornadoPlanExecutor#rebind}).
+ *
+ * <p>Single ops, which the layers issue when they are not driven through a plan (Vocos, golden layer
+ * checks), are offloaded as one-task plans cached per op shape; their arrays travel both ways on every
+ * call, so that path is for correctness, not speed. Either way each op becomes its {@link TornadoKernels}
+ * twin(s) in {@link TornadoPlanExecutor#tasks}.
  */
-public final class TornadoBackend implements Backend, PlanCompiler {
-    /** Tasks per TornadoVM task graph (each graph's bytecode is bounded by -Dtornado.tvm.maxbytecodesize). */
-    static final int TASKS_PER_GRAPH = Integer.getInteger("f5j.tornado.tasksPerGraph", 32);
+public final class TornadoBackend implements Backend, PlanCompiler, PlanCapture {
+    /**
+     * Plan steps per TornadoVM task graph: TornadoVM 5.2.0 bounds a graph's tasks, nodes and records
+     * (tools/tornadovm/README.md), so a forward becomes a chain of graphs run one after the other.
+     */
+    static final int TASKS_PER_GRAPH = Integer.getInteger("f5j.tornado.tasksPerGraph", 40);
+    /** Device plans kept (each holds its own copy of the weights on the device). */
+    static final int CACHED_PLANS = Integer.getInteger("f5j.tornado.cachedPlans", 2);
 
     private final Map<String, PlanExecutor> singleCalls = new ConcurrentHashMap<>();
+    private final Map<PlanKey, TornadoPlanExecutor> plans = new java.util.LinkedHashMap<>(4, 0.75f, true);
     private final String device;
+    /** Per thread, so a model being captured on one thread does not swallow another thread's ops. */
+    private final ThreadLocal<PlanRecorder> recorder = new ThreadLocal<>();
 
     private TornadoBackend() {
+        // Larger graphs (-Df5j.tornado.tasksPerGraph) overflow TornadoVM's default 4 KiB of bytecode per graph;
+        // it is read once, when the first graph is compiled, so setting it here is early enough.
+        if (System.getProperty("tornado.tvm.maxbytecodesize") == null) {
+            System.setProperty("tornado.tvm.maxbytecodesize", Integer.toString(16 << 20));
+        }
         // Touching the execution plan class starts the TornadoVM runtime and picks the default device; it
         // fails here, with TornadoVM's own message, when the JVM was not started with TornadoVM's flags.
         device = TornadoExecutionPlan.DEFAULT_DEVICE.getDeviceName() + " ("
@@ -44,11 +64,79 @@ public final class TornadoBackend implements Backend, PlanCompiler {
     @Override public String toString() { return "tornado[" + device + "]"; }
 
     @Override
-    public PlanExecutor compile(Plan plan) { return new TornadoPlanExecutor(plan, TASKS_PER_GRAPH); }
+    public PlanRecorder beginCapture() {
+        if (recorder.get() != null) throw new IllegalStateException("already capturing");
+        PlanRecorder r = new PlanRecorder(Backend.cpu());
+        recorder.set(r);
+        return r;
+    }
+
+    @Override
+    public Plan endCapture(Map<String, float[]> outputs) {
+        PlanRecorder r = recorder.get();
+        recorder.remove();
+        return r.finish(outputs);
+    }
+
+    /**
+     * The device plan for this recording: a cached one of the same shape and weights, rebound to its
+     * constants, or a new one (compiled now). The returned executor's close() leaves the cached plan alive.
+     */
+    @Override
+    public synchronized PlanExecutor compile(Plan plan) {
+        PlanKey key = PlanKey.of(plan);
+        TornadoPlanExecutor exec = plans.get(key);
+        if (exec == null || !exec.rebind(plan)) {
+            if (exec != null) plans.remove(key).close();
+            exec = new TornadoPlanExecutor(plan, TASKS_PER_GRAPH);
+            plans.put(key, exec);
+            if (plans.size() > CACHED_PLANS) {
+                var eldest = plans.entrySet().iterator().next();
+                eldest.getValue().close();
+                plans.remove(eldest.getKey());
+            }
+        }
+        TornadoPlanExecutor e = exec;
+        return new PlanExecutor() {
+            @Override public Map<String, float[]> run(Map<String, ?> inputs) { return e.run(inputs); }
+
+            @Override public long lastRunUploadBytes() { return e.lastRunUploadBytes(); }
+
+            @Override public double compileSeconds() { return e.compileSeconds(); }
+        };
+    }
+
+    /**
+     * Identifies a plan's shape: its steps with their scalars and buffer wiring, the buffers' names, roles
+     * and lengths, and the identity of the weight arrays (two models with the same architecture differ).
+     */
+    record PlanKey(String shape, java.util.List<IdentityRef> weights) {
+        static PlanKey of(Plan plan) {
+            StringBuilder sb = new StringBuilder(plan.summary(true));
+            java.util.List<IdentityRef> w = new java.util.ArrayList<>();
+            for (Plan.Buffer b : plan.buffers()) {
+                sb.append(b.name()).append(':').append(b.role()).append(':').append(b.length()).append('\n');
+                if (b.role() == Plan.Role.WEIGHT) w.add(new IdentityRef(b.host()));
+            }
+            return new PlanKey(sb.toString(), w);
+        }
+    }
+
+    /** Compares by reference: the weights of one loaded model are the same arrays in every recording. */
+    record IdentityRef(Object o) {
+        @Override public boolean equals(Object other) { return other instanceof IdentityRef r && r.o == o; }
+
+        @Override public int hashCode() { return System.identityHashCode(o); }
+    }
 
     /** One op: a cached one-task plan for this shape; arrays in, the arrays it writes copied back. */
     @Override
     public void execute(Op op) {
+        PlanRecorder capturing = recorder.get();
+        if (capturing != null) {
+            capturing.backend().execute(op);
+            return;
+        }
         Ops.Access[] acc = Ops.access(op.getClass());
         String[] names = Ops.componentNames(op.getClass());
         Object[] v = Ops.values(op);

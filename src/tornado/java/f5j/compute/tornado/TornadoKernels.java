@@ -3,6 +3,7 @@ package f5j.compute.tornado;
 import f5j.compute.Kernel;
 import f5j.compute.Kernels;
 import f5j.numerics.Erf;
+import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.annotations.Parallel;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
@@ -38,6 +39,58 @@ public final class TornadoKernels {
                 for (int i = 0; i < in; i++) acc += x.get(xo + i) * w.get(wo + i);
                 y.set(r * out + o, hasBias != 0 ? acc + b.get(o) : acc);
             }
+        }
+    }
+
+    /** Outputs per work-group of {@link #linearTiled}: LIN_TILE columns by LIN_TILE * LIN_ROWS rows. */
+    public static final int LIN_TILE = 16, LIN_ROWS = 4;
+
+    /**
+     * {@link #linear} for a GPU: a work-group of 16 x 16 work-items computes a 64-row x 16-column block of
+     * y. Per 16-wide slice of the inner dimension it stages the x rows and the weight rows in local memory
+     * with coalesced loads (consecutive work-items read consecutive floats), then each work-item
+     * accumulates 4 rows of its column from local memory (4 accumulators in registers reuse each weight 4
+     * times). Each output still sums x[i] * w[i] for i = 0, 1, ..., in-1 in order, so it equals the plain
+     * kernel bit for bit (on the JVM; a device may fuse the multiply-add). Grid: global (ceil(out/16)*16,
+     * ceil(rows/64)*16), local (16, 16).
+     */
+    public static void linearTiled(KernelContext ctx, FloatArray x, int in, FloatArray w, FloatArray b, int hasBias,
+                                   int out, FloatArray y, int rows) {
+        int lx = ctx.localIdx, ly = ctx.localIdy;
+        int o = ctx.groupIdx * LIN_TILE + lx;
+        int r0 = ctx.groupIdy * (LIN_TILE * LIN_ROWS);
+        float[] xs = ctx.allocateFloatLocalArray(LIN_TILE * LIN_ROWS * LIN_TILE); // [64 rows][16 k]
+        float[] ws = ctx.allocateFloatLocalArray(LIN_TILE * (LIN_TILE + 1));      // [16 k][16 cols], padded
+        float acc0 = 0f, acc1 = 0f, acc2 = 0f, acc3 = 0f;
+        int wRow = ctx.groupIdx * LIN_TILE + ly;
+        for (int k0 = 0; k0 < in; k0 += LIN_TILE) {
+            int k = k0 + lx;
+            for (int j = 0; j < LIN_ROWS; j++) {
+                int rr = ly * LIN_ROWS + j, r = r0 + rr;
+                xs[rr * LIN_TILE + lx] = (r < rows && k < in) ? x.get(r * in + k) : 0f;
+            }
+            // stored transposed: the compute loop then reads consecutive floats across work-items (vector
+            // loads on a CPU device, conflict-free banks on a GPU, as the padded store is)
+            ws[lx * (LIN_TILE + 1) + ly] = (wRow < out && k < in) ? w.get(wRow * in + k) : 0f;
+            ctx.localBarrier();
+            int kn = Math.min(LIN_TILE, in - k0); // only real terms: padding would add +0.0f and flip -0.0f
+            int xb = ly * LIN_ROWS * LIN_TILE;
+            for (int kk = 0; kk < kn; kk++) {
+                float wv = ws[kk * (LIN_TILE + 1) + lx];
+                acc0 += xs[xb + kk] * wv;
+                acc1 += xs[xb + LIN_TILE + kk] * wv;
+                acc2 += xs[xb + 2 * LIN_TILE + kk] * wv;
+                acc3 += xs[xb + 3 * LIN_TILE + kk] * wv;
+            }
+            ctx.localBarrier();
+        }
+        if (o < out) {
+            float bias = hasBias != 0 ? b.get(o) : 0f;
+            int r = r0 + ly * LIN_ROWS;
+            if (r < rows) y.set(r * out + o, hasBias != 0 ? acc0 + bias : acc0);
+            if (r + 1 < rows) y.set((r + 1) * out + o, hasBias != 0 ? acc1 + bias : acc1);
+            if (r + 2 < rows) y.set((r + 2) * out + o, hasBias != 0 ? acc2 + bias : acc2);
+            if (r + 3 < rows) y.set((r + 3) * out + o, hasBias != 0 ? acc3 + bias : acc3);
         }
     }
 

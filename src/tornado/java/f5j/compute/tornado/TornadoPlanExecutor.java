@@ -5,9 +5,12 @@ import f5j.compute.plan.HostPlanExecutor;
 import f5j.compute.plan.Plan;
 import f5j.compute.plan.Plan.Buffer;
 import f5j.compute.plan.PlanExecutor;
+import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
+import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
+import uk.ac.manchester.tornado.api.WorkerGrid2D;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
@@ -24,21 +27,31 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link Plan} translated one to one into TornadoVM task graphs: one task per plan step, in order, split
- * into graphs of at most {@code tasksPerGraph} tasks (TornadoVM bounds the bytecode of one graph) that
- * hand their live buffers on with persistOnDevice / consumeFromDevice. Weights and constants are
- * transferred FIRST_EXECUTION (uploaded once, then resident), activations FIRST_EXECUTION too (allocated
- * once, never copied back), inputs EVERY_EXECUTION, outputs copied back EVERY_EXECUTION. The same
- * {@link TornadoExecutionPlan} is executed on every {@link #run}, e.g. once per ODE step.
+ * into graphs of at most {@code tasksPerGraph} steps that hand their live buffers on with persistOnDevice /
+ * consumeFromDevice, executed graph by graph (TornadoVM 5.2.0 limits and bugs: tools/tornadovm/README.md).
+ * Weights are transferred FIRST_EXECUTION (uploaded once, then resident), activations FIRST_EXECUTION too
+ * (allocated once, never copied back), inputs EVERY_EXECUTION, outputs copied back EVERY_EXECUTION.
+ * Constants (host arrays the recorder could not name as weights, which without a state dict includes the
+ * weights) are resident when large and sent every run when no larger than twice the largest input: those
+ * are the per-chunk tables (conditioning mel, text ids, masks), and re-sending them lets {@link #rebind}
+ * reuse the plan for another chunk. The same {@link TornadoExecutionPlan} runs on every {@link #run}, e.g.
+ * once per ODE step.
  */
 final class TornadoPlanExecutor implements PlanExecutor {
     private static final AtomicInteger PLANS = new AtomicInteger();
 
-    private final Plan plan;
+    private Plan plan; // swapped by rebind for a recording of the same shape
     private final TornadoNativeArray[] device; // FloatArray or IntArray per plan buffer
     private final TornadoExecutionPlan execution;
+    private final long onceBytes, everyBytes;
+    private final int graphCount;
+    private double compileSeconds;
+    private boolean ranOnce;
+    private long lastUploadBytes;
 
     TornadoPlanExecutor(Plan plan, int tasksPerGraph) {
         this.plan = plan.requireValid();
+        smallConstant = smallConstant(plan);
         int nb = plan.buffers().size(), ns = plan.steps().size();
         device = allocate(plan);
         FloatArray none = dummy();
@@ -58,16 +71,21 @@ final class TornadoPlanExecutor implements PlanExecutor {
 
         String prefix = "f5j" + PLANS.incrementAndGet() + "_";
         List<ImmutableTaskGraph> graphs = new ArrayList<>();
+        GridScheduler grids = new GridScheduler();
+        boolean anyGrid = false;
+        Args args = new Args(plan, device, none);
         int chunks = Math.max(1, (ns + tasksPerGraph - 1) / tasksPerGraph);
         for (int c = 0; c < chunks; c++) {
             int start = c * tasksPerGraph, end = Math.min(ns, start + tasksPerGraph);
             TaskGraph g = new TaskGraph(prefix + c);
+            int nt = 2 * (end - start); // at most two tasks per step
+            if (end - start > 40) GraphCapacity.grow(g, nt, 8192 + 128 * nt + 64 * nb);
             List<Object> consumed = new ArrayList<>(), once = new ArrayList<>(), every = new ArrayList<>(),
                     persisted = new ArrayList<>(), back = new ArrayList<>();
             for (Buffer b : plan.buffers()) {
                 int id = b.id();
                 if (first[id] < start && last[id] >= start) consumed.add(device[id]);
-                if (first[id] >= start && first[id] < end) (b.uploadedEveryRun() ? every : once).add(device[id]);
+                if (first[id] >= start && first[id] < end) (everyRun(b) ? every : once).add(device[id]);
                 if (first[id] < end && last[id] >= end) persisted.add(device[id]);
                 if (c == chunks - 1 && b.role() == Plan.Role.OUTPUT) back.add(device[id]);
             }
@@ -75,14 +93,69 @@ final class TornadoPlanExecutor implements PlanExecutor {
             if (!once.isEmpty()) g.transferToDevice(DataTransferMode.FIRST_EXECUTION, once.toArray());
             if (!every.isEmpty()) g.transferToDevice(DataTransferMode.EVERY_EXECUTION, every.toArray());
             for (int s = start; s < end; s++) {
-                for (TwinCall t : tasks("s" + s, plan.steps().get(s), new Args(plan, device, none))) t.addTo(g);
+                for (TwinCall t : tasks("s" + s, plan.steps().get(s), args)) {
+                    t.addTo(g);
+                    if (t.grid() != null) {
+                        grids.addWorkerGrid(prefix + c + "." + t.id(), t.grid());
+                        anyGrid = true;
+                    }
+                }
             }
             if (!persisted.isEmpty()) g.persistOnDevice(persisted.toArray());
             if (!back.isEmpty()) g.transferToHost(DataTransferMode.EVERY_EXECUTION, back.toArray());
             graphs.add(g.snapshot());
         }
-        execution = new TornadoExecutionPlan(graphs.toArray(new ImmutableTaskGraph[0]));
+        long o = 0, e = 0;
+        for (Buffer b : plan.buffers()) {
+            if (first[b.id()] == Integer.MAX_VALUE) continue; // never reaches a kernel
+            if (everyRun(b)) e += 4L * b.length();
+            else if (b.role() == Plan.Role.WEIGHT || b.role() == Plan.Role.CONSTANT || b.resetEachRun()) o += 4L * b.length();
+        }
+        onceBytes = o;
+        everyBytes = e;
+        // No withPreCompilation(): TornadoVM 5.2.0 then refuses to run any pre-compiled plan once another plan
+        // on the device has been freed (a device-wide "reset() was called after warmup()" flag).
+        TornadoExecutionPlan ex = new TornadoExecutionPlan(graphs.toArray(new ImmutableTaskGraph[0]));
+        execution = anyGrid ? ex.withGridScheduler(grids) : ex;
+        graphCount = graphs.size();
     }
+
+    private final int smallConstant;
+
+    /** Sent before every execution: the per-run inputs, buffers reset each run, and the small constants. */
+    private boolean everyRun(Buffer b) {
+        return b.uploadedEveryRun() || (b.role() == Plan.Role.CONSTANT && b.length() <= smallConstant);
+    }
+
+    private static int smallConstant(Plan plan) {
+        int max = 0;
+        for (Buffer b : plan.withRole(Plan.Role.INPUT)) max = Math.max(max, b.length());
+        return 2 * max;
+    }
+
+    /**
+     * Points this executor at another recording of the same shape (same steps, sizes, weights): its
+     * constants replace ours and are sent with the next run; weights and kernels stay as they are.
+     */
+    boolean rebind(Plan other) {
+        for (String d : plan.checkSameShape(other)) {
+            if (!d.startsWith("constant ")) throw new IllegalArgumentException("plan of another shape: " + d);
+        }
+        for (Buffer b : other.buffers()) {
+            // a resident constant that changed cannot be re-sent: the caller builds a new plan
+            if (b.role() == Plan.Role.CONSTANT && !everyRun(b)
+                    && !java.util.Objects.deepEquals(b.host(), plan.buffer(b.id()).host())) return false;
+        }
+        for (Buffer b : other.buffers()) {
+            if (b.role() == Plan.Role.CONSTANT && everyRun(b) && b.host() != null) copyIn(b.host(), device[b.id()]);
+        }
+        plan = other;
+        return true;
+    }
+
+    @Override public long lastRunUploadBytes() { return lastUploadBytes; }
+
+    @Override public double compileSeconds() { return compileSeconds; }
 
     /**
      * The tasks for one step: the op's components mapped onto its {@link TornadoKernels} twin(s) (scalars as
@@ -91,8 +164,17 @@ final class TornadoPlanExecutor implements PlanExecutor {
      */
     static List<TwinCall> tasks(String id, Op op, Args a) {
         return switch (op) {
-            case Op.Linear o -> List.of(TwinCall.of(id, TornadoKernels::linear, a.f(o.x()), o.in(), a.f(o.w()), a.f(o.b()),
-                    a.flag(o.b()), o.out(), a.f(o.y()), o.rows()));
+            case Op.Linear o -> {
+                FloatArray x = a.f(o.x()), w = a.f(o.w()), b = a.f(o.b()), y = a.f(o.y());
+                int hasBias = a.flag(o.b());
+                Runnable plain = () -> TornadoKernels.linear(x, o.in(), w, b, hasBias, o.out(), y, o.rows());
+                if (!TILED) yield List.of(TwinCall.of(id, TornadoKernels::linear, x, o.in(), w, b, hasBias, o.out(), y, o.rows()));
+                int t = TornadoKernels.LIN_TILE, rowsPerGroup = t * TornadoKernels.LIN_ROWS;
+                WorkerGrid2D grid = new WorkerGrid2D(ceil(o.out(), t) * t, ceil(o.rows(), rowsPerGroup) * t);
+                grid.setLocalWork(t, t, 1);
+                yield List.of(TwinCall.grid(id, grid, TornadoKernels::linearTiled, a.ctx(), x, o.in(), w, b, hasBias,
+                        o.out(), y, o.rows(), plain));
+            }
             case Op.LayerNorm o -> List.of(TwinCall.of(id, TornadoKernels::layerNorm, a.f(o.x()), o.dim(), a.f(o.gamma()),
                     a.f(o.beta()), a.flag(o.gamma()), o.eps(), a.f(o.y()), o.rows()));
             case Op.RmsNorm o -> List.of(TwinCall.of(id, TornadoKernels::rmsNorm, a.f(o.x()), o.dim(), a.f(o.gamma()), o.eps(),
@@ -142,8 +224,15 @@ final class TornadoPlanExecutor implements PlanExecutor {
         };
     }
 
+    /** Linears as the tiled KernelContext kernel (default) or the plain @Parallel twin (-Df5j.tornado.tiled=false). */
+    static final boolean TILED = !"false".equals(System.getProperty("f5j.tornado.tiled"));
+
+    private static int ceil(int n, int d) { return (n + d - 1) / d; }
+
     /** A step's arrays (plan handles) as device arrays; an absent one is a 1-element dummy with flag 0. */
-    record Args(Plan plan, TornadoNativeArray[] device, FloatArray none) {
+    record Args(Plan plan, TornadoNativeArray[] device, FloatArray none, KernelContext ctx) {
+        Args(Plan plan, TornadoNativeArray[] device, FloatArray none) { this(plan, device, none, new KernelContext()); }
+
         FloatArray f(float[] handle) { return handle == null ? none : (FloatArray) device[plan.buffer(handle).id()]; }
 
         IntArray ints(int[] handle) { return (IntArray) device[plan.buffer(handle).id()]; }
@@ -154,7 +243,18 @@ final class TornadoPlanExecutor implements PlanExecutor {
     @Override
     public Map<String, float[]> run(Map<String, ?> inputs) {
         upload(plan, device, inputs);
-        execution.execute();
+        long t0 = System.nanoTime();
+        if (graphCount == 1) {
+            execution.execute();
+        } else {
+            // Graph by graph: TornadoVM links a graph's consumed buffers to the graph that ran before it,
+            // which a whole-plan execute() only records after the last graph (tools/tornadovm/README.md).
+            for (int i = 0; i < graphCount; i++) execution.withGraph(i).execute();
+            execution.withAllGraphs();
+        }
+        if (!ranOnce) compileSeconds = (System.nanoTime() - t0) / 1e9;
+        lastUploadBytes = everyBytes + (ranOnce ? 0 : onceBytes);
+        ranOnce = true;
         return download(plan, device);
     }
 

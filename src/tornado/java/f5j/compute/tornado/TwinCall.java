@@ -1,17 +1,64 @@
 package f5j.compute.tornado;
 
+import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
+import uk.ac.manchester.tornado.api.WorkerGrid;
 import uk.ac.manchester.tornado.api.common.TornadoFunctions.*;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.function.Consumer;
 
 /**
  * One TornadoVM task: a {@link TornadoKernels} method reference with its arguments. It is added to a
  * {@link TaskGraph} for the device, or run directly on the JVM ({@link #runOnHost}), where the @Parallel
  * loops are plain loops: that is how the translation of plans into tasks is tested without TornadoVM's
  * runtime or a GPU. The typed factories mirror TaskGraph.task's overloads so arguments are type checked.
+ *
+ * <p>A KernelContext kernel ({@link #grid}) also carries its worker grid. On the JVM it runs work-group by
+ * work-group with real barriers where the KernelContext can emulate that (the default build's stub); with
+ * the real tornado-api, whose KernelContext only the TornadoVM compiler understands, it runs its plain
+ * twin instead, which the stub build proves equal.
  */
-record TwinCall(String id, Object fn, Object[] args, Runnable onHost) {
+record TwinCall(String id, Object fn, Object[] args, Runnable onHost, WorkerGrid grid) {
+    TwinCall(String id, Object fn, Object[] args, Runnable onHost) { this(id, fn, args, onHost, null); }
+
     static <T1, T2, T3> TwinCall of(String id, Task3<T1, T2, T3> fn, T1 a1, T2 a2, T3 a3) {
         return new TwinCall(id, fn, new Object[] {a1, a2, a3}, () -> fn.apply(a1, a2, a3));
+    }
+
+    /** A KernelContext kernel of 8 arguments after the context, on {@code grid}; {@code plain}: its twin. */
+    static <T2, T3, T4, T5, T6, T7, T8, T9> TwinCall grid(String id, WorkerGrid grid,
+            Task9<KernelContext, T2, T3, T4, T5, T6, T7, T8, T9> fn, KernelContext ctx,
+            T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, Runnable plain) {
+        Runnable host = HOST_GRID == null ? plain : () -> hostGrid(grid, c -> fn.apply(c, a2, a3, a4, a5, a6, a7, a8, a9));
+        return new TwinCall(id, fn, new Object[] {ctx, a2, a3, a4, a5, a6, a7, a8, a9}, host, grid);
+    }
+
+    /** Whether KernelContext kernels run as themselves on the JVM (the stub build), not as their plain twins. */
+    static boolean emulatesGrids() { return HOST_GRID != null; }
+
+    /** The stub KernelContext's work-group emulator, absent from the real tornado-api. */
+    private static final MethodHandle HOST_GRID = hostGridHandle();
+
+    private static MethodHandle hostGridHandle() {
+        try {
+            return MethodHandles.publicLookup().findStatic(KernelContext.class, "hostGrid",
+                    MethodType.methodType(void.class, long[].class, long[].class, Consumer.class));
+        } catch (ReflectiveOperationException e) {
+            return null;
+        }
+    }
+
+    private static void hostGrid(WorkerGrid grid, Consumer<KernelContext> body) {
+        try {
+            HOST_GRID.invoke(grid.getGlobalWork(), grid.getLocalWork(), body);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
     }
 
     static <T1, T2, T3, T4> TwinCall of(String id, Task4<T1, T2, T3, T4> fn, T1 a1, T2 a2, T3 a3, T4 a4) {

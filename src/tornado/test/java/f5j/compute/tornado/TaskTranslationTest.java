@@ -9,6 +9,7 @@ import f5j.compute.plan.Plan;
 import f5j.compute.plan.PlanTest;
 import f5j.golden.GoldenFile;
 import f5j.testing.Goldens;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -37,6 +38,32 @@ class TaskTranslationTest {
             Map<String, Object> in = Map.of("x", c.x().data, "cond", c.cond().data, "time", c.time());
             float[] cpu = new HostPlanExecutor(plan, Backend.reference()).run(in).get("pred");
             assertThat(TornadoPlanExecutor.runTasksOnHost(plan, in).get("pred")).containsExactly(cpu);
+        }
+    }
+
+    /**
+     * The tiled KernelContext linear, run work-group by work-group with real barriers, on sizes that leave
+     * partial tiles in every dimension (and one inner slice shorter than a tile): the plain kernel's bits.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 16, 37, 70})
+    void tiledLinearEqualsThePlainKernel(int rows) {
+        Assumptions.assumeTrue(TwinCall.emulatesGrids(), "KernelContext emulation exists in the stub build only");
+        Random r = new Random(rows);
+        for (int[] io : new int[][] {{37, 19}, {16, 16}, {5, 33}}) {
+            int in = io[0], out = io[1];
+            float[] x = new float[rows * in], w = new float[out * in], b = new float[out];
+            for (float[] a : new float[][] {x, w, b}) for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
+            for (float[] bias : new float[][] {b, null}) {
+                Op op = new Op.Linear(x, rows, in, w, bias, out, new float[rows * out]);
+                Plan one = Plan.ofCall(op);
+                Map<String, Object> inputs = new HashMap<>(Map.of("x", x, "w", w));
+                if (bias != null) inputs.put("b", bias);
+                float[] expected = new float[rows * out];
+                f5j.compute.Kernels.linear(x, in, w, bias, bias != null, out, expected, 0, rows);
+                assertThat(TornadoPlanExecutor.runTasksOnHost(one, inputs).get("y"))
+                        .as("rows %d in %d out %d bias %s", rows, in, out, bias != null).containsExactly(expected);
+            }
         }
     }
 

@@ -11,6 +11,12 @@ public final class TornadoExecutionPlan {
 
     public Object execute() { return noRuntime(); }
 
+    public TornadoExecutionPlan withGraph(int graphIndex) { return noRuntime(); }
+
+    public TornadoExecutionPlan withAllGraphs() { return noRuntime(); }
+
+    public TornadoExecutionPlan withGridScheduler(GridScheduler gridScheduler) { return noRuntime(); }
+
     public Object freeDeviceMemory() { return noRuntime(); }
 
     public interface Device {
