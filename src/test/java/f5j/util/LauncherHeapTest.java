@@ -58,6 +58,19 @@ class LauncherHeapTest {
         assertThat(big).contains(" -Xmx" + Math.min(1024 + 3 * (1350 + 54), mem) + "m ");
         Path wav = sized("long.wav", 100L << 20);
         assertThat(javaArgs(null, "vocode", "--in", wav.toString())).contains(" -Xmx" + Math.min(1024 + 64 * 100, mem) + "m ");
+        // the same weights named every other way a command takes them
+        Path ckpt = sized("ck/model_1250000.pt", 1350L << 20);
+        String expect = " -Xmx" + Math.min(1024 + 3 * 1350, mem) + "m ";
+        assertThat(javaArgs(null, "synth", "-m", ckpt.toString())).contains(expect);
+        assertThat(javaArgs(null, "synth", "--model=" + tmp.resolve("big"))).contains(expect);
+        assertThat(javaArgs(null, "synth", "-m", "F5TTS_v1_Base", "-p", ckpt.toString())).contains(" -Xmx" + Math.min(1024 + 3 * (1400 + 1350), mem) + "m ");
+        assertThat(javaArgs(null, "audit", "--checkpoint", ckpt.toString())).contains(expect);
+        assertThat(javaArgs(null, "bench", "--preset", "F5TTS_v1_Base")).contains(" -Xmx" + Math.min(1024 + 3 * 1400, mem) + "m ");
+        Path toml = tmp.resolve("ck/basic.toml");
+        Files.writeString(toml, "model = \"F5TTS_v1_Base\"\nckpt_file = \"model_1250000.pt\"\nref_audio = \"x.wav\"\n");
+        assertThat(javaArgs(null, "synth", "-c", toml.toString())).contains(expect);
+        // TornadoVM's compiler runs on the Java heap
+        assertThat(javaArgs(null, "golden", "verify", "--backend", "tornado", "x")).contains(" -Xmx" + Math.min(1024 + 2048, mem) + "m ");
         // The user's -Xmx wins: the launcher adds none of its own.
         assertThat(javaArgs("-Xmx3g", "demo")).contains(" -Xmx3g ").doesNotContain("-Xmx1024m");
     }
