@@ -28,13 +28,7 @@ public final class DitForwardKind implements GoldenKind {
         Tensor x = g.input("x"), cond = g.input("cond");
         long[][] text = rows(g.raw("inputs/text").toLongs(), x.dim(0));
         float[] time = g.input("time").data;
-        boolean[][] mask = null;
-        if (g.has("inputs/mask")) {
-            boolean[] m = g.raw("inputs/mask").toBools();
-            int n = x.dim(1);
-            mask = new boolean[x.dim(0)][n];
-            for (int b = 0; b < mask.length; b++) System.arraycopy(m, b * n, mask[b], 0, n);
-        }
+        boolean[][] mask = mask(g, x);
         boolean cfg = Boolean.parseBoolean(g.requireMeta("cfg_infer"));
         Trace trace = Trace.all();
         Tensor pred = dit.forward(x, cond, text, time, mask, false, false, cfg, trace);
@@ -42,6 +36,16 @@ public final class DitForwardKind implements GoldenKind {
         produced.put("out/pred", pred);
         trace.recorded().forEach((k, v) -> produced.put("act/" + k, v));
         report.compareAll(g, produced, name -> options.tol(TOL));
+    }
+
+    /** The golden's optional {@code inputs/mask} (batch x frames of x) as rows; null when it has none. */
+    public static boolean[][] mask(GoldenFile g, Tensor x) {
+        if (!g.has("inputs/mask")) return null;
+        boolean[] m = g.raw("inputs/mask").toBools();
+        int n = x.dim(1);
+        boolean[][] mask = new boolean[x.dim(0)][n];
+        for (int b = 0; b < mask.length; b++) System.arraycopy(m, b * n, mask[b], 0, n);
+        return mask;
     }
 
     /** A flat row-major {@code b x nt} id tensor as rows. */

@@ -48,13 +48,7 @@ public class DitPlanTest {
         Map<String, RawTensor> sd = Checkpoints.loadStateDict(g.dir().resolve("model.safetensors"), Weights.EMA);
         DitArch arch = DitArch.fromJson(g.requireMeta("arch"), g.path().toString());
         Tensor x = g.input("x"), cond = g.input("cond");
-        boolean[][] mask = null;
-        if (g.has("inputs/mask")) {
-            boolean[] m = g.raw("inputs/mask").toBools();
-            int n = x.dim(1);
-            mask = new boolean[x.dim(0)][n];
-            for (int b = 0; b < mask.length; b++) System.arraycopy(m, b * n, mask[b], 0, n);
-        }
+        boolean[][] mask = DitForwardKind.mask(g, x);
         return new Case(DiT.load(sd, arch, Backend.reference()), sd, arch, x, cond,
                 DitForwardKind.rows(g.raw("inputs/text").toLongs(), x.dim(0)), g.input("time").data, mask,
                 Boolean.parseBoolean(g.requireMeta("cfg_infer")));
