@@ -1,37 +1,19 @@
 package f5j.audit;
 
-import f5j.cli.Main;
+import f5j.testing.CliRun;
 import f5j.testing.Goldens;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
+import static f5j.testing.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** ./f5j audit on the command line: the summary, the report files, user errors (exit 2, no stack trace). */
 class AuditCommandTest {
     @TempDir
     Path dir;
-
-    private record Run(int rc, String out, String err) {}
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        PrintStream o = System.out, e = System.err;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int rc = Main.execute(args);
-            return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(o);
-            System.setErr(e);
-        }
-    }
 
     private String[] args(String config, String... extra) {
         String m = Goldens.file("f5tts-tiny-v1").toString();
@@ -47,7 +29,7 @@ class AuditCommandTest {
 
     @Test
     void printsTheSummaryAndWritesBothReports() {
-        Run r = run(args(Goldens.file("f5tts-tiny-v1/model.yaml").toString(), "--out", dir.resolve("rep").toString(),
+        CliRun r = run(args(Goldens.file("f5tts-tiny-v1/model.yaml").toString(), "--out", dir.resolve("rep").toString(),
                 "--vocoder", Goldens.file("vocos-tiny").toString(), "--target-rms", "0.3"));
         assertThat(r.rc()).as(r.err()).isZero();
         assertThat(r.out()).contains("audio SNR of inference against trainer");
@@ -63,14 +45,14 @@ class AuditCommandTest {
 
     @Test
     void aConfigThatDoesNotFitTheCheckpointIsAUserError() {
-        Run r = run(args("F5TTS_v1_Base", "--out", dir.resolve("rep").toString()));
+        CliRun r = run(args("F5TTS_v1_Base", "--out", dir.resolve("rep").toString()));
         assertThat(r.rc()).isEqualTo(2);
         assertThat(r.err()).contains("model_2.pt does not fit the config preset F5TTS_v1_Base").doesNotContain("Exception");
     }
 
     @Test
     void missingOutputFolderIsAUserError() {
-        Run r = run(args(Goldens.file("f5tts-tiny-v1/model.yaml").toString()));
+        CliRun r = run(args(Goldens.file("f5tts-tiny-v1/model.yaml").toString()));
         assertThat(r.rc()).isEqualTo(2);
         assertThat(r.err()).contains("--out DIR is needed");
     }

@@ -1,6 +1,7 @@
 package f5j.cli;
 
 import f5j.audio.WavFile;
+import f5j.testing.CliRun;
 import f5j.testing.Goldens;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,29 +19,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static f5j.testing.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The command line as a user meets it: usage, unknown options, option ranges, outputs and their checks. */
 class CliTest {
     @TempDir Path tmp;
-
-    record Run(int rc, byte[] out, String err) {
-        String outText() { return new String(out, StandardCharsets.UTF_8); }
-    }
-
-    static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        PrintStream o = System.out, e = System.err;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int rc = Main.execute(args);
-            return new Run(rc, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(o);
-            System.setErr(e);
-        }
-    }
 
     static final String REF = Goldens.file("audio/ref_16k_mono.wav").toString();
 
@@ -53,24 +37,24 @@ class CliTest {
 
     @Test
     void noArgumentsPrintsUsageAndFails() {
-        Run r = run();
+        CliRun r = run();
         assertThat(r.rc()).isEqualTo(2);
         assertThat(r.err()).contains("Usage: f5j").contains("synth").contains("golden");
-        Run g = run("golden");
+        CliRun g = run("golden");
         assertThat(g.rc()).isEqualTo(2);
         assertThat(g.err()).contains("Usage: f5j golden").contains("verify");
     }
 
     @Test
     void misspelledOptionIsNamedWithASuggestion() {
-        Run r = run("synth", "--ref-audo", REF, "-s", "x", "-t", "y");
+        CliRun r = run("synth", "--ref-audo", REF, "-s", "x", "-t", "y");
         assertThat(r.rc()).isEqualTo(2);
         assertThat(r.err()).contains("--ref-audo: unknown option; did you mean --ref-audio?").doesNotContain("Missing required");
     }
 
     @Test
     void misspelledCommandIsNamedWithASuggestion() {
-        Run r = run("synht", "-t", "x");
+        CliRun r = run("synht", "-t", "x");
         assertThat(r.rc()).isEqualTo(2);
         assertThat(r.err()).contains("f5j: synht: unknown command; did you mean synth?");
         assertThat(run("golden", "verfy", "x").err()).contains("f5j golden: verfy: unknown command; did you mean verify?");
@@ -81,9 +65,9 @@ class CliTest {
     void everyBackendIsListedInEachCommandsHelp() {
         for (String[] cmd : new String[][] {{"synth"}, {"vocode"}, {"bench"}, {"demo"}, {"golden", "verify"}, {"golden", "record"}}) {
             String[] a = Stream.concat(Stream.of(cmd), Stream.of("--help")).toArray(String[]::new);
-            Run r = run(a);
+            CliRun r = run(a);
             assertThat(r.rc()).as(String.join(" ", cmd)).isZero();
-            assertThat(r.outText()).as(String.join(" ", cmd)).contains("cpu (SIMD").contains("reference").contains("cpu-plan")
+            assertThat(r.out()).as(String.join(" ", cmd)).contains("cpu (SIMD").contains("reference").contains("cpu-plan")
                     .contains("tornado");
         }
     }
@@ -110,7 +94,7 @@ class CliTest {
             "--seed|18446744073709551616|out of range"})
     void badNumbersAreRefusedBeforeWork(String option, String value, String message) {
         Path out = tmp.resolve("x.wav");
-        Run r = run(synth("-t", "Bom dia.", option, value, "--out", out.toString()));
+        CliRun r = run(synth("-t", "Bom dia.", option, value, "--out", out.toString()));
         assertThat(r.rc()).isEqualTo(2);
         assertThat(r.err()).contains(message).doesNotContain("reference ").doesNotContain("Exception");
         assertThat(out).doesNotExist();
@@ -122,10 +106,10 @@ class CliTest {
         byte[] before = Files.readAllBytes(ref);
         String[] a = synth("-t", "Bom dia.", "--out", ref.toString());
         a[6] = ref.toString(); // -r
-        Run r = run(a);
+        CliRun r = run(a);
         assertThat(r.rc()).isEqualTo(2);
         assertThat(r.err()).contains("is an input of this run");
-        Run v = run("vocode", "--vocoder", Goldens.file("vocos-tiny").toString(), "--in", ref.toString(),
+        CliRun v = run("vocode", "--vocoder", Goldens.file("vocos-tiny").toString(), "--in", ref.toString(),
                 "--out", tmp.resolve(".").resolve("ref.wav").toString());
         assertThat(v.rc()).isEqualTo(2);
         assertThat(v.err()).contains("is an input of this run");
@@ -134,7 +118,7 @@ class CliTest {
 
     @Test
     void unsupportedOutputFormatIsRefused() {
-        Run r = run(synth("-t", "Bom dia.", "--out", tmp.resolve("x.mp3").toString()));
+        CliRun r = run(synth("-t", "Bom dia.", "--out", tmp.resolve("x.mp3").toString()));
         assertThat(r.rc()).isEqualTo(2);
         assertThat(r.err()).contains("x.mp3: unsupported format .mp3");
     }
@@ -143,7 +127,7 @@ class CliTest {
     @Test
     void unwritableOutputFolderIsFoundFirst() throws Exception {
         Path file = Files.writeString(tmp.resolve("plain-file"), "x");
-        Run r = run(synth("-t", "Bom dia.", "--out", file.resolve("sub/x.wav").toString()));
+        CliRun r = run(synth("-t", "Bom dia.", "--out", file.resolve("sub/x.wav").toString()));
         assertThat(r.rc()).isEqualTo(2);
         assertThat(r.err()).contains("cannot write in").doesNotContain("reference ");
     }
@@ -151,22 +135,22 @@ class CliTest {
     /** --out - : the WAV on stdout, every diagnostic on stderr. */
     @Test
     void wavOnStdout() throws Exception {
-        Run r = run(synth("-t", "Bom dia.", "--nfe", "1", "--seed", "3", "--out", "-"));
+        CliRun r = run(synth("-t", "Bom dia.", "--nfe", "1", "--seed", "3", "--out", "-"));
         assertThat(r.rc()).as(r.err()).isZero();
-        Path f = Files.write(tmp.resolve("stdout.wav"), r.out());
+        Path f = Files.write(tmp.resolve("stdout.wav"), r.stdout());
         assertThat(WavFile.read(f).sampleRate()).isEqualTo(24000);
         assertThat(r.err()).contains("wrote WAV to stdout");
         Path file = tmp.resolve("file.wav");
-        Run w = run(synth("-t", "Bom dia.", "--nfe", "1", "--seed", "3", "--out", file.toString()));
-        assertThat(w.outText().strip()).isEqualTo(file.toString()); // the result, on stdout
-        assertThat(Files.readAllBytes(file)).isEqualTo(r.out());
+        CliRun w = run(synth("-t", "Bom dia.", "--nfe", "1", "--seed", "3", "--out", file.toString()));
+        assertThat(w.out().strip()).isEqualTo(file.toString()); // the result, on stdout
+        assertThat(Files.readAllBytes(file)).isEqualTo(r.stdout());
     }
 
     /** torch.manual_seed takes -2^63 .. 2^64-1 and keeps the 64 bits: 2^64-1 and -1 are one seed. */
     @Test
     void seedsOverTheWholeTorchRange() throws Exception {
         Path a = tmp.resolve("a.wav"), b = tmp.resolve("b.wav");
-        Run r = run(synth("-t", "Bom dia.", "--nfe", "1", "--seed", "18446744073709551615", "--out", a.toString()));
+        CliRun r = run(synth("-t", "Bom dia.", "--nfe", "1", "--seed", "18446744073709551615", "--out", a.toString()));
         assertThat(r.rc()).as(r.err()).isZero();
         assertThat(r.err()).contains("seed 18446744073709551615");
         assertThat(run(synth("-t", "Bom dia.", "--nfe", "1", "--seed", "-1", "--out", b.toString())).rc()).isZero();
@@ -176,7 +160,7 @@ class CliTest {
     @Test
     void midpointOnSynth() {
         Path out = tmp.resolve("m.wav");
-        Run r = run(synth("-t", "Bom dia.", "--nfe", "2", "--method", "midpoint", "--seed", "1", "--out", out.toString()));
+        CliRun r = run(synth("-t", "Bom dia.", "--nfe", "2", "--method", "midpoint", "--seed", "1", "--out", out.toString()));
         assertThat(r.rc()).as(r.err()).isZero();
         assertThat(out).exists();
         assertThat(run(synth("-t", "Bom dia.", "--method", "rk4", "--out", out.toString())).err())
@@ -188,11 +172,11 @@ class CliTest {
     void checkpointFileAsModel() throws Exception {
         Path folder = tmp.resolve("folder.wav"), ckpt = tmp.resolve("ckpt.wav");
         String[] common = {"-t", "Bom dia.", "--nfe", "1", "--seed", "2"};
-        Run f = run(Stream.concat(Stream.of(synth(common)), Stream.of("--out", folder.toString())).toArray(String[]::new));
+        CliRun f = run(Stream.concat(Stream.of(synth(common)), Stream.of("--out", folder.toString())).toArray(String[]::new));
         assertThat(f.rc()).as(f.err()).isZero();
         String[] a = synth(common);
         a[2] = Goldens.file("f5tts-tiny-v1/pruned_ema.pt").toString();
-        Run c = run(Stream.concat(Stream.of(a), Stream.of("--out", ckpt.toString())).toArray(String[]::new));
+        CliRun c = run(Stream.concat(Stream.of(a), Stream.of("--out", ckpt.toString())).toArray(String[]::new));
         assertThat(c.rc()).as(c.err()).isZero();
         assertThat(Files.readAllBytes(ckpt)).isEqualTo(Files.readAllBytes(folder));
     }
@@ -201,17 +185,17 @@ class CliTest {
     void recordTakesATextFile() throws Exception {
         Path text = Files.writeString(tmp.resolve("t.txt"), "Bom dia.");
         Path out = tmp.resolve("r.safetensors");
-        Run r = run("golden", "record", "--model", Goldens.file("f5tts-tiny-v1").toString(), "--vocoder",
+        CliRun r = run("golden", "record", "--model", Goldens.file("f5tts-tiny-v1").toString(), "--vocoder",
                 Goldens.file("vocos-tiny").toString(), "--ref-audio", REF, "--ref-text", "O rato roeu a roupa do rei de Roma.",
                 "--text-file", text.toString(), "--nfe", "1", "--taps", "proj_out", "--out", out.toString());
         assertThat(r.rc()).as(r.err()).isZero();
-        assertThat(r.outText()).contains("recorded");
+        assertThat(r.out()).contains("recorded");
     }
 
     @Test
     void invalidUtf8TextFileIsNamed() throws Exception {
         Path text = Files.write(tmp.resolve("latin1.txt"), new byte[] {'B', 'o', 'm', ' ', (byte) 0xE9, '.'});
-        Run r = run(synth("-f", text.toString(), "--out", tmp.resolve("x.wav").toString()));
+        CliRun r = run(synth("-f", text.toString(), "--out", tmp.resolve("x.wav").toString()));
         assertThat(r.rc()).isEqualTo(2);
         assertThat(r.err()).contains("latin1.txt: not UTF-8 text");
     }
@@ -255,7 +239,7 @@ class CliTest {
     /** Warnings come after the progress bar is done, each on its own line, never on the bar's line. */
     @Test
     void warningsNeverShareTheProgressBarsLine() {
-        Run r = run(synth("-t", "Bom dia, xadrez.", "--nfe", "2", "--seed", "1", "--out", tmp.resolve("w.wav").toString()));
+        CliRun r = run(synth("-t", "Bom dia, xadrez.", "--nfe", "2", "--seed", "1", "--out", tmp.resolve("w.wav").toString()));
         assertThat(r.rc()).as(r.err()).isZero();
         List<String> lines = r.err().lines().filter(l -> l.contains("warning:")).toList();
         assertThat(lines).isNotEmpty().allSatisfy(l -> assertThat(l).startsWith("warning:").doesNotContain("synth ").doesNotContain("\r"));
@@ -280,7 +264,7 @@ class CliTest {
     void flacOutput() {
         Path wav = tmp.resolve("o.wav"), flac = tmp.resolve("o.flac");
         assertThat(run(synth("-t", "Bom dia.", "--nfe", "1", "--seed", "4", "--out", wav.toString())).rc()).isZero();
-        Run r = run(synth("-t", "Bom dia.", "--nfe", "1", "--seed", "4", "--out", flac.toString()));
+        CliRun r = run(synth("-t", "Bom dia.", "--nfe", "1", "--seed", "4", "--out", flac.toString()));
         assertThat(r.rc()).as(r.err()).isZero();
         var f = f5j.audio.AudioFiles.readPcm(flac);
         assertThat(f.frameRate()).isEqualTo(24000);
@@ -290,7 +274,7 @@ class CliTest {
     @Test
     void verifyingNothingFails() throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
-        Run r = run("golden", "verify", empty.toString());
+        CliRun r = run("golden", "verify", empty.toString());
         assertThat(r.rc()).isEqualTo(2);
         assertThat(r.err()).contains("no golden files");
     }
@@ -301,7 +285,7 @@ class CliTest {
         String[] a = synth("-t", "Bom dia.", "-p", Goldens.file("f5tts-tiny-v1/pruned_ema.pt").toString(),
                 "--out", tmp.resolve("p.wav").toString());
         a[2] = "F5TTS_v1_Base";
-        Run r = run(a);
+        CliRun r = run(a);
         assertThat(r.rc()).isEqualTo(2);
         assertThat(r.err()).contains("does not fit preset F5TTS_v1_Base");
         String[] b = synth("-t", "Bom dia.", "--out", tmp.resolve("p.wav").toString());
@@ -316,7 +300,7 @@ class CliTest {
         String voc = Goldens.file("vocos-tiny").toString();
         assertThat(run("vocode", "--vocoder", voc, "--in", Goldens.file("audio/ref_44k1_stereo.wav").toString(),
                 "--out", fromWav.toString()).rc()).isZero();
-        Run r = run("vocode", "--vocoder", voc, "--in", "src/test/resources/audio-formats/ref_44k1_stereo.flac",
+        CliRun r = run("vocode", "--vocoder", voc, "--in", "src/test/resources/audio-formats/ref_44k1_stereo.flac",
                 "--out", fromFlac.toString());
         assertThat(r.rc()).as(r.err()).isZero();
         assertThat(Files.readAllBytes(fromFlac)).isEqualTo(Files.readAllBytes(fromWav));

@@ -79,17 +79,10 @@ class VocodeCommandTest {
         int frames = 61 * 60 * 24000 / 256;
         Path mel = tmp.resolve("long.safetensors");
         SafeTensors.write(mel, List.of(RawTensor.of("mel", new f5j.tensor.Tensor(new float[nMels * frames], 1, nMels, frames))), Map.of());
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream old = System.err;
-        int rc;
-        try {
-            System.setErr(new java.io.PrintStream(err, true));
-            rc = Main.execute("vocode", "--vocoder", VOCODER.toString(), "--in", mel.toString(), "--out", tmp.resolve("l.wav").toString());
-        } finally {
-            System.setErr(old);
-        }
-        assertThat(rc).isEqualTo(2);
-        assertThat(err.toString()).contains("long.safetensors", frames + " mel frames", "at most " + WavFile.MAX_SECONDS + " s");
+        f5j.testing.CliRun r = f5j.testing.CliRun.run("vocode", "--vocoder", VOCODER.toString(), "--in", mel.toString(),
+                "--out", tmp.resolve("l.wav").toString());
+        assertThat(r.rc()).isEqualTo(2);
+        assertThat(r.err()).contains("long.safetensors", frames + " mel frames", "at most " + WavFile.MAX_SECONDS + " s");
         assertThat(Files.exists(tmp.resolve("l.wav"))).isFalse();
     }
 
