@@ -3,9 +3,10 @@ package f5j.serve;
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import f5j.config.ModelConfig;
 import f5j.util.F5jException;
 import f5j.util.Version;
-import org.yaml.snakeyaml.LoaderOptions;
+import f5j.weights.Converter;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
@@ -13,9 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /** What {@code GET /v1/info} says: the version, the model and vocoder (config, files' sha256), the backend. */
 final class ServerInfo {
@@ -46,7 +44,7 @@ final class ServerInfo {
 
     private static JsonElement yaml(Path f) {
         try (InputStream in = Files.newInputStream(f)) {
-            Object tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+            Object tree = new Yaml(new SafeConstructor(ModelConfig.loaderOptions())).load(in);
             return new Gson().toJsonTree(tree);
         } catch (IOException | RuntimeException e) {
             throw new F5jException(f + ": cannot read (" + e.getMessage() + ")");
@@ -57,21 +55,8 @@ final class ServerInfo {
         JsonObject d = new JsonObject();
         for (String n : names) {
             Path f = dir.resolve(n);
-            if (Files.isRegularFile(f)) d.addProperty(n, sha256(f));
+            if (Files.isRegularFile(f)) d.addProperty(n, Converter.sha256(f));
         }
         return d;
-    }
-
-    static String sha256(Path f) {
-        try (InputStream in = Files.newInputStream(f)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException e) {
-            throw new F5jException(f + ": cannot read (" + e.getMessage() + ")");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
