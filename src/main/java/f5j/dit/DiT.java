@@ -25,7 +25,6 @@ public final class DiT {
     private final DiTBlock[] blocks;
     private final Linear longSkip, normOut, projOut;
     private final float[] ropeInvFreq;
-    private int ropeLen = -1;
     private float[] ropeCos, ropeSin;
     /** Text-embedding cache of upstream's {@code cache=True} calls (conditional / dropped text). */
     private float[] textCond, textUncond;
@@ -102,6 +101,7 @@ public final class DiT {
 
         int[] validLen = null;
         float[] keep = null;
+        int longest = n;
         if (mask != null) {
             validLen = new int[b];
             keep = new float[b * n];
@@ -116,8 +116,8 @@ public final class DiT {
                 }
                 max = Math.max(max, validLen[i]);
             }
-            // upstream sizes the text embedding by the longest valid length; shorter than n cannot be concatenated
-            if (max != n) throw new IllegalArgumentException("mask: the longest sample has " + max + " valid frames, x has " + n);
+            if (max == 0) throw new IllegalArgumentException("mask: no sample has a valid frame");
+            longest = max;
         }
 
         float[] t = timeEmbed.forward(tb, trace);
@@ -148,7 +148,10 @@ public final class DiT {
         int rows = rowsB * n;
         float[] residual = longSkip == null ? null : new float[h.length];
         if (longSkip != null) be.concatLast(h, h.length, null, 0, false, null, 0, 1, residual); // copy, on the backend
-        for (DiTBlock blk : blocks) blk.forward(h, tAll, rowsB, n, keepAll, ropeCos, ropeSin, trace);
+        // Keys: upstream masks the batch's padding only with attn_mask_enabled; frames past every sample's
+        // length are padding f5j added (a device's frame bucket), never attended to.
+        float[] keys = arch.attnMaskEnabled() ? keepAll : longest < n ? prefixMask(rowsB, n, longest) : null;
+        for (DiTBlock blk : blocks) blk.forward(h, tAll, rowsB, n, keepAll, keys, ropeCos, ropeSin, trace);
         if (longSkip != null) {
             float[] cat = ws.get("dit.skipcat", rows * 2 * dim);
             be.concatLast(h, dim, residual, dim, false, null, 0, rows, cat);
@@ -174,6 +177,13 @@ public final class DiT {
         return new Tensor(out, rowsB, n, melDim);
     }
 
+    /** rows x n ones for the first {@code valid} frames of each row, zeros after. */
+    private static float[] prefixMask(int rows, int n, int valid) {
+        float[] m = new float[rows * n];
+        for (int r = 0; r < rows; r++) java.util.Arrays.fill(m, r * n, r * n + valid, 1f);
+        return m;
+    }
+
     /** Forgets the cached text embeddings (upstream {@code clear_cache}). */
     public void clearCache() {
         textCond = null;
@@ -185,7 +195,7 @@ public final class DiT {
                                 boolean cache, int[] validLen, float[] keep, int b, int n, float[] out, Trace trace) {
         float[] te = null;
         if (textCond == null || textUncond == null || !cache) {
-            te = textEmbed.forward(text, n, validLen, dropText, trace);
+            te = textEmbedding(text, n, validLen, dropText, trace);
             if (cache) {
                 if (dropText) textUncond = te;
                 else textCond = te;
@@ -195,12 +205,51 @@ public final class DiT {
         inputEmbed.forward(x.data, cond.data, te, dropAudioCond, keep, b, n, out, trace);
     }
 
+    /**
+     * The text embedding at the longest valid length (upstream's), zero rows after it: frames past every
+     * sample's valid length are padding (a device pads the frame count to reuse one compiled plan), and
+     * the valid frames must not depend on how many there are (ConvNeXt's GRN sums over time).
+     */
+    private float[] textEmbedding(long[][] text, int n, int[] validLen, boolean dropText, Trace trace) {
+        int longest = n;
+        if (validLen != null) {
+            longest = 0;
+            for (int v : validLen) longest = Math.max(longest, v);
+        }
+        float[] te = textEmbed.forward(text, longest, validLen, dropText, trace);
+        if (longest == n) return te;
+        float[] padded = new float[text.length * n * textDim];
+        be.concatLast(te, longest * textDim, null, (n - longest) * textDim, true, null, 0, text.length, padded);
+        return padded;
+    }
+
+    /**
+     * The per-sample work every ODE step's forward would repeat identically, done once: fills the
+     * text-embedding cache as the first {@code cache=true} forward over n frames with this mask (null: all
+     * valid) would. Returns the cache, {conditional, dropped-text}
+     * embeddings of b x n x textDim each. The sampler calls it outside a device plan, which then takes the
+     * embeddings as inputs, so one plan serves every text of a frame count.
+     */
+    public float[][] prepare(long[][] text, int n, boolean[][] mask, Trace trace) {
+        if (trace == null) trace = Trace.OFF;
+        int[] validLen = null;
+        if (mask != null) {
+            validLen = new int[text.length];
+            for (int i = 0; i < text.length; i++) for (boolean m : mask[i]) if (m) validLen[i]++;
+        }
+        textCond = textEmbedding(text, n, validLen, false, trace);
+        textUncond = textEmbedding(text, n, validLen, true, trace);
+        return new float[][] {textCond, textUncond};
+    }
+
+    /**
+     * The rotary table for n frames, computed by every forward (a few thousand sin/cos): a table cached
+     * across calls would make a recorded plan's steps depend on what ran before.
+     */
     private void rope(int n) {
-        if (n == ropeLen) return;
         int half = arch.dimHead() / 2;
-        ropeCos = new float[n * half];
-        ropeSin = new float[n * half];
+        ropeCos = ws.get("rope.cos", n * half);
+        ropeSin = ws.get("rope.sin", n * half);
         be.angleTable(ropeInvFreq, half, n, ropeCos, ropeSin);
-        ropeLen = n;
     }
 }

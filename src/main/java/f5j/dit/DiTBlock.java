@@ -7,8 +7,7 @@ import f5j.trace.Trace;
 /**
  * {@code transformer_blocks.i}: AdaLayerNorm (SiLU + Linear of the time embedding into shift/scale/gate
  * for attention and feed-forward), self-attention (optional RMS qk-norm, rotary on all or the first
- * {@code pe_attn_head} heads, key mask only with {@code attn_mask_enabled}, output zeroed on padded
- * frames), tanh-GELU feed-forward, both added back through their gates.
+ * {@code pe_attn_head} heads, key mask as the DiT decides it, output zeroed on padded frames), tanh-GELU feed-forward, both added back through their gates.
  */
 final class DiTBlock {
     private static final float EPS = 1e-6f;
@@ -17,7 +16,6 @@ final class DiTBlock {
     private final Workspace ws;
     private final String name;
     private final int dim, heads, dimHead, inner, ffDim, ropeHeads;
-    private final boolean attnMask;
     private final Linear ada, toQ, toK, toV, toOut, ff0, ff2;
     private final float[] qNorm, kNorm;
 
@@ -31,7 +29,6 @@ final class DiTBlock {
         inner = arch.innerDim();
         ffDim = dim * arch.ffMult();
         ropeHeads = arch.ropeHeads();
-        attnMask = arch.attnMaskEnabled();
         String b = name + ".";
         ada = p.linear(b + "attn_norm.linear", dim, 6 * dim, true);
         toQ = p.linear(b + "attn.to_q", dim, inner, true);
@@ -47,9 +44,10 @@ final class DiTBlock {
 
     /**
      * Updates x (batch x len x dim) in place. t: batch x dim time embedding; keep: batch*len frame mask or
-     * null; cos/sin: rotary tables (len x dimHead/2).
+     * null; keys: the attention's key mask (batch*len) or null; cos/sin: rotary tables (len x dimHead/2).
      */
-    void forward(float[] x, float[] t, int batch, int len, float[] keep, float[] cos, float[] sin, Trace trace) {
+    void forward(float[] x, float[] t, int batch, int len, float[] keep, float[] keys, float[] cos, float[] sin,
+                 Trace trace) {
         int rows = batch * len, n = rows * dim;
         // AdaLayerNorm: emb chunks are shift_msa, scale_msa, gate_msa, shift_mlp, scale_mlp, gate_mlp
         float[] st = ws.get("blk.silu", batch * dim);
@@ -69,7 +67,7 @@ final class DiTBlock {
                     Rec.columns(emb, batch, 6 * dim, 4 * dim, dim), Rec.columns(emb, batch, 6 * dim, 5 * dim, dim));
         }
 
-        float[] attn = attention(mod, batch, len, keep, cos, sin, trace);
+        float[] attn = attention(mod, batch, len, keep, keys, cos, sin, trace);
         be.gatedAdd(x, attn, batch, len, dim, emb, 6 * dim, 2 * dim);
 
         be.layerNorm(x, rows, dim, null, null, EPS, nrm);
@@ -91,7 +89,8 @@ final class DiTBlock {
         Rec.out(trace, name, x, batch, len, dim);
     }
 
-    private float[] attention(float[] h, int batch, int len, float[] keep, float[] cos, float[] sin, Trace trace) {
+    private float[] attention(float[] h, int batch, int len, float[] keep, float[] keys, float[] cos, float[] sin,
+                              Trace trace) {
         int rows = batch * len, ni = rows * inner;
         String a = name + ".attn";
         float[] q = ws.get("attn.q", ni), k = ws.get("attn.k", ni), v = ws.get("attn.v", ni);
@@ -110,7 +109,7 @@ final class DiTBlock {
         be.rotary(q, batch, len, heads, dimHead, ropeHeads, cos, sin);
         be.rotary(k, batch, len, heads, dimHead, ropeHeads, cos, sin);
         float[] o = ws.get("attn.o", ni);
-        be.attention(q, k, v, batch, len, heads, dimHead, attnMask ? keep : null, o);
+        be.attention(q, k, v, batch, len, heads, dimHead, keys, o);
         float[] out = ws.get("attn.out", rows * dim);
         toOut.apply(be, o, rows, out);
         Rec.out(trace, a + ".to_out.0", out, batch, len, dim);

@@ -20,7 +20,6 @@ final class TextEmbedding {
     private final float[] table;
     private final float[] posInvFreq;
     private final Block[] blocks;
-    private int posLen = -1;
     private float[] posCos, posSin;
 
     private record Block(float[] dwW, float[] dwB, float[] normW, float[] normB, Linear pw1, float[] grnGamma,
@@ -101,12 +100,11 @@ final class TextEmbedding {
         return x;
     }
 
+    /** The position table, computed by every call (cheap): a cached one would make recorded plans depend on history. */
     private void positions(int len) {
-        if (len == posLen) return;
-        posCos = new float[len * dim / 2];
-        posSin = new float[len * dim / 2];
+        posCos = ws.get("text.pos.cos", len * dim / 2);
+        posSin = ws.get("text.pos.sin", len * dim / 2);
         be.angleTable(posInvFreq, dim / 2, len, posCos, posSin);
-        posLen = len;
     }
 
     /** One ConvNeXt-V2 block; returns its output in a new array (the residual input stays intact). */

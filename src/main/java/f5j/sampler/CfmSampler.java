@@ -1,16 +1,11 @@
 package f5j.sampler;
 
 import f5j.compute.Backend;
-import f5j.compute.plan.Plan;
-import f5j.compute.plan.PlanCapture;
-import f5j.compute.plan.PlanCompiler;
-import f5j.compute.plan.PlanExecutor;
 import f5j.dit.DiT;
 import f5j.tensor.Tensor;
 import f5j.trace.Trace;
 import f5j.util.F5jException;
 
-import java.util.Map;
 
 /**
  * Upstream {@code CFM.sample} for one utterance: fixes the duration, pads the reference mel into the
@@ -70,22 +65,21 @@ public final class CfmSampler {
         float[] y0 = startNoise(s, d, mel);
         float[] t = TimeGrid.of(s.steps(), s.swaySamplingCoef());
         long[][] text = {textIds};
-        float cfg = (float) s.cfgStrength();
 
         float[] traj = new float[t.length * n];
         System.arraycopy(y0, 0, traj, 0, n);
-        Flow flow = new Flow(condT, text, s.cfgStrength() < 1e-5, cfg, trace);
+        GuidedFlow flow = new GuidedFlow(dit, condT, text, s.cfgStrength(), trace, null);
         float[] y = y0.clone();
         float[] yMid = midpoint ? new float[n] : null;
         try {
             for (int i = 0; i + 1 < t.length; i++) {
                 float t0 = t[i], dt = t[i + 1] - t0;
-                float[] f0 = flow.eval(t0, y, d);
+                float[] f0 = flow.eval(t0, y);
                 float[] y1 = new float[n];
                 if (midpoint) {
                     float halfDt = 0.5f * dt;
                     be.addScaled(y, f0, halfDt, n, yMid);
-                    float[] fm = flow.eval(t0 + halfDt, yMid, d);
+                    float[] fm = flow.eval(t0 + halfDt, yMid);
                     be.addScaled(y, fm, dt, n, y1);
                 } else {
                     be.addScaled(y, f0, dt, n, y1);
@@ -95,7 +89,6 @@ public final class CfmSampler {
                 onStep.run();
             }
         } finally {
-            dit.clearCache();
             flow.close();
         }
         float[] out = y.clone();
@@ -110,63 +103,5 @@ public final class CfmSampler {
         boolean ok = (sh.length == 2 && sh[0] == d && sh[1] == mel) || (sh.length == 3 && sh[0] == 1 && sh[1] == d && sh[2] == mel);
         if (!ok) throw new F5jException("start noise has shape " + y0.shapeString() + ", the sample needs " + d + " x " + mel);
         return y0.data.clone();
-    }
-
-    /**
-     * The ODE right-hand side: the (guided) flow prediction; traces only its first evaluation. On a backend
-     * that runs plans (TornadoVM, cpu-plan) the first evaluation is captured as a plan and every later one
-     * runs it: weights stay on the device and only x and the time are uploaded per evaluation.
-     */
-    private final class Flow implements AutoCloseable {
-        private final Tensor cond;
-        private final long[][] text;
-        private final boolean noCfg;
-        private final float cfg;
-        private Trace trace;
-
-        Flow(Tensor cond, long[][] text, boolean noCfg, float cfg, Trace trace) {
-            this.cond = cond;
-            this.text = text;
-            this.noCfg = noCfg;
-            this.cfg = cfg;
-            this.trace = trace == null ? Trace.OFF : trace;
-        }
-
-        private PlanExecutor planned;
-
-        float[] eval(float time, float[] x, int d) {
-            float[] t = {time};
-            if (planned != null) return planned.run(Map.of("x", x, "time", t)).get("flow");
-            if (be instanceof PlanCapture capture && be instanceof PlanCompiler compiler) {
-                capture.beginCapture().input("x", x).input("time", t);
-                float[] f = null;
-                try {
-                    f = direct(t, x, d);
-                } finally {
-                    Plan plan = capture.endCapture(f == null ? Map.of() : Map.of("flow", f));
-                    if (f != null) planned = compiler.compile(plan);
-                }
-                return f;
-            }
-            return direct(t, x, d);
-        }
-
-        @Override
-        public void close() {
-            if (planned != null) planned.close();
-        }
-
-        private float[] direct(float[] time, float[] x, int d) {
-            Tensor xt = new Tensor(x, 1, d, dit.melDim());
-            Trace tr = trace;
-            trace = Trace.OFF;
-            if (noCfg) {
-                return dit.forward(xt, cond, text, time, null, false, false, false, true, tr).data;
-            }
-            float[] packed = dit.forward(xt, cond, text, time, null, false, false, true, true, tr).data;
-            float[] out = new float[x.length];
-            be.cfgCombine(packed, x.length, cfg, out);
-            return out;
-        }
     }
 }

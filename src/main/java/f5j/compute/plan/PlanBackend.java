@@ -12,11 +12,19 @@ import java.util.Map;
  */
 public final class PlanBackend implements Backend, PlanCompiler, PlanCapture {
     private final Backend host;
+    private final int frameBucket;
     private PlanRecorder recorder;
 
-    private PlanBackend(Backend host) { this.host = host; }
+    private PlanBackend(Backend host, int frameBucket) {
+        this.host = host;
+        this.frameBucket = frameBucket;
+    }
 
-    public static Backend over(Backend host) { return new PlanBackend(host); }
+    /** Plans padded to frame buckets as on a device ({@link PlanCompiler#FRAME_BUCKET}). */
+    public static Backend over(Backend host) { return new PlanBackend(host, FRAME_BUCKET); }
+
+    /** Plans padded to multiples of frameBucket frames (1: built at each sample's own length). */
+    public static Backend over(Backend host, int frameBucket) { return new PlanBackend(host, Math.max(1, frameBucket)); }
 
     @Override public String name() { return host.name() + "-plan"; }
 
@@ -29,6 +37,9 @@ public final class PlanBackend implements Backend, PlanCompiler, PlanCapture {
 
     @Override
     public PlanExecutor compile(Plan plan) { return new HostPlanExecutor(plan, host); }
+
+    @Override
+    public int planFrames(int frames) { return PlanCompiler.bucketed(frames, frameBucket); }
 
     @Override
     public PlanRecorder beginCapture() {

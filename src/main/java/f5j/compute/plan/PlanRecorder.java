@@ -97,8 +97,29 @@ public final class PlanRecorder {
         return this;
     }
 
+    /**
+     * Runs {@code body} with the model's operations executed on the delegate but not recorded: per-sample
+     * work done once on the host (the text embedding), whose results the recorded steps then read as
+     * declared {@link #input}s or constants.
+     */
+    public <T> T unrecorded(java.util.function.Supplier<T> body) {
+        if (paused) return body.get();
+        paused = true;
+        try {
+            return body.get();
+        } finally {
+            paused = false;
+        }
+    }
+
+    private boolean paused;
+
     private void call(Op op) {
         if (finished) throw new IllegalStateException("plan already finished");
+        if (paused) {
+            delegate.execute(op);
+            return;
+        }
         Object[] a = Ops.values(op);
         Access[] acc = Ops.access(op.getClass());
         String name = Ops.name(op);

@@ -4,6 +4,7 @@ import f5j.compute.Backend;
 import f5j.compute.Op;
 import f5j.compute.Ops;
 import f5j.compute.plan.Plan;
+import f5j.compute.plan.PlanCache;
 import f5j.compute.plan.PlanCapture;
 import f5j.compute.plan.PlanCompiler;
 import f5j.compute.plan.PlanExecutor;
@@ -39,7 +40,11 @@ public final class TornadoBackend implements Backend, PlanCompiler, PlanCapture 
     static final int CACHED_PLANS = Integer.getInteger("f5j.tornado.cachedPlans", 2);
 
     private final Map<String, PlanExecutor> singleCalls = new ConcurrentHashMap<>();
-    private final Map<PlanKey, TornadoPlanExecutor> plans = new java.util.LinkedHashMap<>(4, 0.75f, true);
+    private final PlanCache<TornadoPlanExecutor> plans = new PlanCache<>(CACHED_PLANS, new PlanCache.Compiler<>() {
+        @Override public TornadoPlanExecutor compile(Plan plan) { return new TornadoPlanExecutor(plan, TASKS_PER_GRAPH); }
+
+        @Override public boolean rebind(TornadoPlanExecutor exec, Plan plan) { return exec.rebind(plan); }
+    });
     private final String device;
     /** Per thread, so a model being captured on one thread does not swallow another thread's ops. */
     private final ThreadLocal<PlanRecorder> recorder = new ThreadLocal<>();
@@ -80,54 +85,19 @@ public final class TornadoBackend implements Backend, PlanCompiler, PlanCapture 
 
     /**
      * The device plan for this recording: a cached one of the same shape and weights, rebound to its
-     * constants, or a new one (compiled now). The returned executor's close() leaves the cached plan alive.
+     * inputs and constants, or a new one (compiled on its first run).
      */
     @Override
-    public synchronized PlanExecutor compile(Plan plan) {
-        PlanKey key = PlanKey.of(plan);
-        TornadoPlanExecutor exec = plans.get(key);
-        if (exec == null || !exec.rebind(plan)) {
-            if (exec != null) plans.remove(key).close();
-            exec = new TornadoPlanExecutor(plan, TASKS_PER_GRAPH);
-            plans.put(key, exec);
-            if (plans.size() > CACHED_PLANS) {
-                var eldest = plans.entrySet().iterator().next();
-                eldest.getValue().close();
-                plans.remove(eldest.getKey());
-            }
-        }
-        TornadoPlanExecutor e = exec;
-        return new PlanExecutor() {
-            @Override public Map<String, float[]> run(Map<String, ?> inputs) { return e.run(inputs); }
+    public PlanExecutor compile(Plan plan) { return plans.get(plan); }
 
-            @Override public long lastRunUploadBytes() { return e.lastRunUploadBytes(); }
+    /** Padded to {@link PlanCompiler#FRAME_BUCKET}: each new frame count would otherwise compile every kernel again. */
+    @Override
+    public int planFrames(int frames) { return PlanCompiler.bucketed(frames, FRAME_BUCKET); }
 
-            @Override public double compileSeconds() { return e.compileSeconds(); }
-        };
-    }
+    /** Plans compiled, and recordings served by a cached plan, since this backend was created. */
+    public int plansCompiled() { return plans.compiled(); }
 
-    /**
-     * Identifies a plan's shape: its steps with their scalars and buffer wiring, the buffers' names, roles
-     * and lengths, and the identity of the weight arrays (two models with the same architecture differ).
-     */
-    record PlanKey(String shape, java.util.List<IdentityRef> weights) {
-        static PlanKey of(Plan plan) {
-            StringBuilder sb = new StringBuilder(plan.summary(true));
-            java.util.List<IdentityRef> w = new java.util.ArrayList<>();
-            for (Plan.Buffer b : plan.buffers()) {
-                sb.append(b.name()).append(':').append(b.role()).append(':').append(b.length()).append('\n');
-                if (b.role() == Plan.Role.WEIGHT) w.add(new IdentityRef(b.host()));
-            }
-            return new PlanKey(sb.toString(), w);
-        }
-    }
-
-    /** Compares by reference: the weights of one loaded model are the same arrays in every recording. */
-    record IdentityRef(Object o) {
-        @Override public boolean equals(Object other) { return other instanceof IdentityRef r && r.o == o; }
-
-        @Override public int hashCode() { return System.identityHashCode(o); }
-    }
+    public int plansReused() { return plans.reused(); }
 
     /** One op: a cached one-task plan for this shape; arrays in, the arrays it writes copied back. */
     @Override

@@ -143,8 +143,9 @@ final class TornadoPlanExecutor implements PlanExecutor {
         }
         for (Buffer b : other.buffers()) {
             // a resident constant that changed cannot be re-sent: the caller builds a new plan
-            if (b.role() == Plan.Role.CONSTANT && !everyRun(b)
-                    && !java.util.Objects.deepEquals(b.host(), plan.buffer(b.id()).host())) return false;
+            Object mine = plan.buffer(b.id()).host();
+            if (b.role() == Plan.Role.CONSTANT && !everyRun(b) && b.host() != mine
+                    && !java.util.Objects.deepEquals(b.host(), mine)) return false;
         }
         for (Buffer b : other.buffers()) {
             if (b.role() == Plan.Role.CONSTANT && everyRun(b) && b.host() != null) copyIn(b.host(), device[b.id()]);
