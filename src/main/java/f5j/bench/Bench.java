@@ -62,7 +62,9 @@ public final class Bench {
         for (RawTensor t : s.ditWeights().values()) params += t.numel();
         res.put("weights_mb", round(params * 4 / 1048576.0, 1));
 
-        Backend be = s.profile() != null ? s.profile().backend() : s.backend();
+        // A plan backend is profiled by its plan's per-step (device kernel) times, others op by op on the host.
+        boolean planProfile = s.profile() != null && s.backend() instanceof f5j.compute.plan.PlanCompiler;
+        Backend be = s.profile() != null && !planProfile ? s.profile().backend() : s.backend();
         DiT dit = DiT.load(s.ditWeights(), s.arch(), be);
         int n = s.frames(), mel = dit.melDim();
         SplittableRandom rnd = new SplittableRandom(s.seed());
@@ -75,7 +77,7 @@ public final class Bench {
         // One ODE step's flow evaluation as the sampler runs it (guidance, cached text embeddings). On a plan
         // backend the first call captures the plan (on the host), time()'s warm-up call is the plan's first
         // device run (compilation, weight upload), the timed calls upload x, the time and the sample's tables.
-        GuidedFlow flow = new GuidedFlow(dit, cond, text, 2.0, Trace.OFF, s.ditWeights());
+        GuidedFlow flow = new GuidedFlow(dit, cond, text, 2.0, Trace.OFF);
         float[] xs = x.data;
         flow.eval(time[0], xs);
         Runnable forward = () -> flow.eval(time[0], xs);
@@ -84,7 +86,13 @@ public final class Bench {
             res.put("execution", "captured plan, replayed");
             res.put("plan_frames", flow.planFrames());
         }
-        double[] ditTimes = time(s.repeat(), forward, s.profile(), ditCpu);
+        double[] ditTimes = time(s.repeat(), forward, planProfile ? null : s.profile(), ditCpu);
+        if (planProfile && planned != null && planned.profileSteps(true)) {
+            forward.run(); // one more step, timed kernel by kernel: the profile below is per forward either way
+            for (PlanExecutor.StepTime st : planned.lastRunSteps()) s.profile().record(st.op(), st.seconds());
+            planned.profileSteps(false);
+            res.put("profile", "plan steps (device kernel time), one forward");
+        }
         double ditS = median(ditTimes);
         double flops = ditFlops(s.arch(), mel, n);
         res.put("dit_forward_s", round(ditS, 4));
@@ -96,19 +104,22 @@ public final class Bench {
         if (planned != null) {
             res.put("compile_s", round(planned.compileSeconds(), 3));
             res.put("device_upload_mb", round(planned.lastRunUploadBytes() / 1048576.0, 3)); // per forward, after the first
-            otherLength(res, dit, x, cond, text, time[0], s.ditWeights(), flow.planFrames());
+            otherLength(res, dit, x, cond, text, time[0]);
         }
         if (s.profile() != null) {
             List<OpProfile.Entry> prof = s.profile().entries();
-            Map<String, Object> p = new LinkedHashMap<>();
+            int runs = planProfile ? 1 : ditTimes.length;
+            Map<String, Object> p = new LinkedHashMap<>(), g = new LinkedHashMap<>();
             double inOps = 0;
             for (OpProfile.Entry e : prof) {
                 inOps += e.seconds();
-                p.put(e.op(), round(e.seconds() / ditTimes.length, 4));
+                p.put(e.op(), round(e.seconds() / runs, 4));
+                if (e.flops() > 0 && e.seconds() > 0) g.put(e.op(), round(e.flops() / e.seconds() / 1e9, 2));
             }
             double mean = Arrays.stream(ditTimes).average().orElse(0);
-            p.put("outside backend", round(mean - inOps / ditTimes.length, 4));
+            p.put(planProfile ? "outside kernels" : "outside backend", round(mean - inOps / runs, 4));
             res.put("dit_profile_s", p);
+            res.put("dit_profile_gflops", g);
         }
 
         if (s.vocosWeights() != null) {
@@ -134,13 +145,12 @@ public final class Bench {
      * A sample one frame shorter: on a backend that pads plans to frame buckets it reuses the plan just
      * compiled (compile_s 0, its first device run as fast as any), where one built per length compiles again.
      */
-    private static void otherLength(Map<String, Object> res, DiT dit, Tensor x, Tensor cond, long[][] text, float time,
-                                    Map<String, RawTensor> weights, int planFrames) {
+    private static void otherLength(Map<String, Object> res, DiT dit, Tensor x, Tensor cond, long[][] text, float time) {
         int n = x.dim(1) - 1, mel = dit.melDim();
         if (n < 1) return;
         Tensor c = new Tensor(Arrays.copyOf(cond.data, n * mel), 1, n, mel);
         float[] xs = Arrays.copyOf(x.data, n * mel);
-        try (GuidedFlow f = new GuidedFlow(dit, c, text, 2.0, Trace.OFF, weights)) {
+        try (GuidedFlow f = new GuidedFlow(dit, c, text, 2.0, Trace.OFF)) {
             f.eval(time, xs); // capture
             long t0 = System.nanoTime();
             f.eval(time, xs); // first device run

@@ -27,7 +27,14 @@ public final class OpProfile implements Backend {
     public void execute(Op op) {
         long t0 = System.nanoTime();
         inner.execute(op);
-        double s = (System.nanoTime() - t0) / 1e9;
+        record(op, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * Adds one call of op that took {@code seconds}: what {@link #execute} does for host calls, and what a
+     * device plan's per-step kernel times are fed through (the op's scalars are all it reads).
+     */
+    public void record(Op op, double seconds) {
         String key = Ops.name(op);
         double flops = 0;
         switch (op) {
@@ -45,7 +52,7 @@ public final class OpProfile implements Backend {
         synchronized (acc) {
             double[] e = acc.computeIfAbsent(key, x -> new double[3]);
             e[0]++;
-            e[1] += s;
+            e[1] += seconds;
             e[2] += flops;
         }
     }

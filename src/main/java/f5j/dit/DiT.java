@@ -29,6 +29,9 @@ public final class DiT {
     /** Text-embedding cache of upstream's {@code cache=True} calls (conditional / dropped text). */
     private float[] textCond, textUncond;
 
+    /** The model's parameter arrays by identity, with their state-dict keys. */
+    private final Map<Object, String> parameters;
+
     private DiT(Params p, DitArch arch, Backend be) {
         this.arch = arch;
         this.be = be;
@@ -54,7 +57,14 @@ public final class DiT {
             ropeInvFreq = new float[half];
             for (int k = 0; k < half; k++) ropeInvFreq[k] = 1f / (float) Math.pow(10000f, (float) (2 * k) / arch.dimHead());
         }
+        parameters = p.given();
     }
+
+    /**
+     * The arrays the forward reads its weights from, by identity, each with its state-dict key: what a
+     * plan recorder names as weights (resident on a device) instead of per-run constants.
+     */
+    public Map<Object, String> parameters() { return parameters; }
 
     /**
      * Builds the DiT from a CFM state dict ({@code transformer.*} keys, {@code ema_model.} already stripped).

@@ -10,6 +10,8 @@ import java.util.Map;
 final class Params {
     private final Map<String, RawTensor> sd;
     private final String prefix;
+    /** Every array handed out, with its state-dict key (by identity): the model's parameters. */
+    private final Map<Object, String> given = new java.util.IdentityHashMap<>();
 
     Params(Map<String, RawTensor> sd, String prefix) {
         this.sd = sd;
@@ -24,8 +26,13 @@ final class Params {
             throw new F5jException("state dict: " + prefix + name + " has shape " + t.shapeString() + ", the model needs "
                     + Arrays.toString(shape));
         }
-        return t.toFloats();
+        float[] a = t.toFloats();
+        given.put(a, prefix + name);
+        return a;
     }
+
+    /** The arrays {@link #get} returned, each with its state-dict key (an identity map). */
+    Map<Object, String> given() { return java.util.Collections.unmodifiableMap(given); }
 
     boolean has(String name) { return sd.containsKey(prefix + name); }
 

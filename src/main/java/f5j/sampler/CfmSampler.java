@@ -68,7 +68,7 @@ public final class CfmSampler {
 
         float[] traj = new float[t.length * n];
         System.arraycopy(y0, 0, traj, 0, n);
-        GuidedFlow flow = new GuidedFlow(dit, condT, text, s.cfgStrength(), trace, null);
+        GuidedFlow flow = new GuidedFlow(dit, condT, text, s.cfgStrength(), trace);
         float[] y = y0.clone();
         float[] yMid = midpoint ? new float[n] : null;
         try {

@@ -9,7 +9,6 @@ import f5j.compute.plan.PlanRecorder;
 import f5j.dit.DiT;
 import f5j.tensor.Tensor;
 import f5j.trace.Trace;
-import f5j.weights.RawTensor;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -35,7 +34,6 @@ public final class GuidedFlow implements AutoCloseable {
     private final boolean noCfg;
     private final float cfg;
     private final int frames;
-    private final Map<String, RawTensor> weights;
     private Trace trace;
 
     private PlanExecutor planned;
@@ -44,10 +42,9 @@ public final class GuidedFlow implements AutoCloseable {
 
     /**
      * cond: {@code 1 x frames x melDim}, the reference mel zero-padded to the duration; cfgStrength below
-     * 1e-5 runs the conditional forward alone; weights: the state dict, to name the plan's weights (null
-     * leaves them unnamed constants, which is only a matter of reporting).
+     * 1e-5 runs the conditional forward alone.
      */
-    public GuidedFlow(DiT dit, Tensor cond, long[][] text, double cfgStrength, Trace trace, Map<String, RawTensor> weights) {
+    public GuidedFlow(DiT dit, Tensor cond, long[][] text, double cfgStrength, Trace trace) {
         this.dit = dit;
         this.be = dit.backend();
         this.cond = cond;
@@ -55,7 +52,6 @@ public final class GuidedFlow implements AutoCloseable {
         this.noCfg = cfgStrength < 1e-5;
         this.cfg = (float) cfgStrength;
         this.frames = cond.dim(1);
-        this.weights = weights;
         this.trace = trace == null ? Trace.OFF : trace;
     }
 
@@ -97,7 +93,7 @@ public final class GuidedFlow implements AutoCloseable {
             float[][] te = rec.unrecorded(() -> dit.prepare(text, n, m, tr));
             rec.input("x", xN).input("time", t).input("cond", condN.data).input("text", te[0]);
             if (!noCfg) rec.input("text_dropped", te[1]);
-            if (weights != null) rec.weights(weights);
+            rec.parameters(dit.parameters());
             planInputs.put("cond", condN.data);
             planInputs.put("text", te[0]);
             if (!noCfg) planInputs.put("text_dropped", te[1]);

@@ -30,6 +30,18 @@ public final class HostPlanExecutor implements PlanExecutor {
         for (int s = 0; s < calls.length; s++) calls[s] = Ops.map(plan.steps().get(s), h -> arrays[plan.buffer(h).id()]);
     }
 
+    private boolean profile;
+    private final java.util.List<StepTime> steps = new java.util.ArrayList<>();
+
+    @Override
+    public boolean profileSteps(boolean on) {
+        profile = on;
+        return true;
+    }
+
+    @Override
+    public java.util.List<StepTime> lastRunSteps() { return profile ? java.util.List.copyOf(steps) : java.util.List.of(); }
+
     public static PlanExecutor on(Backend backend, Plan plan) {
         return backend instanceof PlanCompiler c ? c.compile(plan) : new HostPlanExecutor(plan, backend);
     }
@@ -43,7 +55,16 @@ public final class HostPlanExecutor implements PlanExecutor {
                 System.arraycopy(b.host(), 0, arrays[b.id()], 0, b.length());
             }
         }
-        for (Op op : calls) backend.execute(op);
+        if (profile) {
+            steps.clear();
+            for (int i = 0; i < calls.length; i++) {
+                long t0 = System.nanoTime();
+                backend.execute(calls[i]);
+                steps.add(new StepTime(plan.steps().get(i), (System.nanoTime() - t0) / 1e9));
+            }
+        } else {
+            for (Op op : calls) backend.execute(op);
+        }
         Map<String, float[]> out = new LinkedHashMap<>();
         for (Buffer b : plan.withRole(Plan.Role.OUTPUT)) out.put(b.name(), (float[]) arrays[b.id()]);
         return out;

@@ -62,6 +62,10 @@ public final class PlanCache<E extends PlanExecutor> implements AutoCloseable {
             @Override public long lastRunUploadBytes() { return e.lastRunUploadBytes(); }
 
             @Override public double compileSeconds() { return reuse ? 0 : e.compileSeconds(); }
+
+            @Override public boolean profileSteps(boolean on) { return e.profileSteps(on); }
+
+            @Override public List<StepTime> lastRunSteps() { return e.lastRunSteps(); }
         };
     }
 

@@ -20,6 +20,15 @@ public interface PlanExecutor extends AutoCloseable {
      */
     default double compileSeconds() { return 0; }
 
+    /** One plan step and the time it took in a profiled run (on a device: its kernels' time there). */
+    record StepTime(f5j.compute.Op op, double seconds) {}
+
+    /** Whether the next runs time each step ({@link #lastRunSteps}); false when this executor cannot. */
+    default boolean profileSteps(boolean on) { return false; }
+
+    /** The steps of the last run with their times, in order, when it was profiled; else empty. */
+    default java.util.List<StepTime> lastRunSteps() { return java.util.List.of(); }
+
     /** Releases device memory; the host executor holds none. */
     @Override
     default void close() {}

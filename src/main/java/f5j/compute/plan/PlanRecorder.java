@@ -114,6 +114,17 @@ public final class PlanRecorder {
 
     private boolean paused;
 
+    private final Map<Object, String> parameters = new IdentityHashMap<>();
+
+    /**
+     * Names weights by identity: a host array a kernel reads first that is a key of {@code arrays} (the
+     * model's own parameter arrays) becomes WEIGHT with that name. Free, unlike {@link #weights}.
+     */
+    public PlanRecorder parameters(Map<?, String> arrays) {
+        parameters.putAll(arrays);
+        return this;
+    }
+
     private void call(Op op) {
         if (finished) throw new IllegalStateException("plan already finished");
         if (paused) {
@@ -205,7 +216,8 @@ public final class PlanRecorder {
         }
         in.host = in.array; // no copy (weights are large): finish() checks it still holds these contents
         in.hostHash = hash(in.array);
-        String key = in.array instanceof float[] f ? matchWeight(f) : null;
+        String key = parameters.get(in.array);
+        if (key == null && in.array instanceof float[] f) key = matchWeight(f);
         if (key != null) {
             in.role = Role.WEIGHT;
             in.name = uniqueName(key);

@@ -10,8 +10,10 @@ import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.TaskGraph;
 import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
+import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.WorkerGrid2D;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
+import uk.ac.manchester.tornado.api.enums.ProfilerMode;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 import uk.ac.manchester.tornado.api.types.arrays.TornadoNativeArray;
@@ -24,6 +26,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A {@link Plan} translated one to one into TornadoVM task graphs: one task per plan step, in order, split
@@ -156,6 +160,48 @@ final class TornadoPlanExecutor implements PlanExecutor {
 
     @Override public long lastRunUploadBytes() { return lastUploadBytes; }
 
+    private boolean profile;
+    private List<StepTime> stepTimes = List.of();
+
+    /** Turns TornadoVM's profiler on for the next runs: each task's kernel time from the device's events. */
+    @Override
+    public boolean profileSteps(boolean on) {
+        if (on != profile) {
+            if (on) execution.withProfiler(ProfilerMode.SILENT);
+            else execution.withoutProfiler();
+        }
+        profile = on;
+        stepTimes = List.of();
+        return true;
+    }
+
+    @Override public List<StepTime> lastRunSteps() { return stepTimes; }
+
+    /** A task's entry in TornadoVM's profiler JSON ("graph.task": {..., "TASK_KERNEL_TIME": "ns", ...}). */
+    private static final Pattern TASK_TIME = Pattern.compile("\"[^\"]*\\.s(\\d+)[ab]?\": \\{[^{}]*\"TASK_KERNEL_TIME\": \"(\\d+)\"");
+
+    /** Kernel nanoseconds per plan step (a step of two tasks sums them); the last entry of a task counts. */
+    static Map<Integer, Long> kernelNanos(CharSequence log) {
+        Map<String, long[]> perTask = new LinkedHashMap<>();
+        Matcher m = TASK_TIME.matcher(log);
+        while (m.find()) {
+            String task = m.group(0).substring(0, m.group(0).indexOf("\": {"));
+            perTask.put(task, new long[] {Integer.parseInt(m.group(1)), Long.parseLong(m.group(2))});
+        }
+        Map<Integer, Long> steps = new LinkedHashMap<>();
+        for (long[] v : perTask.values()) steps.merge((int) v[0], v[1], Long::sum);
+        return steps;
+    }
+
+    private static List<StepTime> stepTimes(Plan plan, Map<Integer, Long> nanos) {
+        List<StepTime> out = new ArrayList<>();
+        for (int i = 0; i < plan.steps().size(); i++) {
+            Long ns = nanos.get(i);
+            if (ns != null) out.add(new StepTime(plan.steps().get(i), ns / 1e9));
+        }
+        return out;
+    }
+
     @Override public double compileSeconds() { return compileSeconds; }
 
     /**
@@ -245,14 +291,21 @@ final class TornadoPlanExecutor implements PlanExecutor {
     public Map<String, float[]> run(Map<String, ?> inputs) {
         upload(plan, device, inputs);
         long t0 = System.nanoTime();
+        StringBuilder log = profile ? new StringBuilder() : null;
+        if (profile) execution.clearProfiles();
         if (graphCount == 1) {
-            execution.execute();
+            TornadoExecutionResult r = execution.execute();
+            if (log != null) log.append(r.getProfilerResult().getProfileLog());
         } else {
             // Graph by graph: TornadoVM links a graph's consumed buffers to the graph that ran before it,
             // which a whole-plan execute() only records after the last graph (tools/tornadovm/README.md).
-            for (int i = 0; i < graphCount; i++) execution.withGraph(i).execute();
+            for (int i = 0; i < graphCount; i++) {
+                TornadoExecutionResult r = execution.withGraph(i).execute();
+                if (log != null) log.append(r.getProfilerResult().getProfileLog());
+            }
             execution.withAllGraphs();
         }
+        if (log != null) stepTimes = stepTimes(plan, kernelNanos(log));
         if (!ranOnce) compileSeconds = (System.nanoTime() - t0) / 1e9;
         lastUploadBytes = everyBytes + (ranOnce ? 0 : onceBytes);
         ranOnce = true;

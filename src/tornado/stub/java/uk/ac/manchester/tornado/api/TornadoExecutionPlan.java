@@ -9,7 +9,13 @@ public final class TornadoExecutionPlan {
 
     public TornadoExecutionPlan(ImmutableTaskGraph... graphs) { noRuntime(); }
 
-    public Object execute() { return noRuntime(); }
+    public TornadoExecutionResult execute() { return noRuntime(); }
+
+    public TornadoExecutionPlan withProfiler(uk.ac.manchester.tornado.api.enums.ProfilerMode mode) { return noRuntime(); }
+
+    public TornadoExecutionPlan withoutProfiler() { return noRuntime(); }
+
+    public TornadoExecutionPlan clearProfiles() { return noRuntime(); }
 
     public TornadoExecutionPlan withGraph(int graphIndex) { return noRuntime(); }
 
