@@ -2,9 +2,11 @@
 """Times in PyTorch the computation `./f5j bench` times in f5j, with the same shapes, on the same machine.
 
 Compact re-statements (written for this benchmark, not the upstream code) of the F5-TTS DiT and the Vocos
-decoder with random weights: one CFG-packed DiT forward (batch 1 in, conditional + unconditional rows,
-`frames` mel frames, text of `frames` tokens), a Vocos decode of `frames` frames, and a vocos mel
-spectrogram of the matching audio. Prints a table and, last, one JSON line with the keys f5j prints.
+decoder with random weights: one ODE step's CFG-packed DiT forward (batch 1 in, conditional +
+unconditional rows, `frames` mel frames, text embeddings of frames/4 tokens computed once beforehand as
+the sampler caches them), a Vocos decode of `frames` frames, and a vocos mel spectrogram of the matching
+audio. rtf_nfe32 is 32 such steps plus the decode over the audio's duration. Prints a table and, last,
+one JSON line with the keys f5j prints. --device cuda times the same on a GPU.
 
     python3 tools/bench_pytorch.py --preset F5TTS_v1_Base --frames 1000 --threads 2 --repeat 3
 
@@ -98,7 +100,7 @@ def rope(x, cos, sin):  # rotary on interleaved pairs, all of dim_head
 
 def sinus(x, dim, scale=1000.0):
     half = dim // 2
-    f = torch.exp(torch.arange(half).float() * -(math.log(10000) / (half - 1)))
+    f = torch.exp(torch.arange(half, device=x.device).float() * -(math.log(10000) / (half - 1)))
     e = scale * x[:, None] * f[None]
     return torch.cat((e.sin(), e.cos()), dim=-1)
 
@@ -120,26 +122,31 @@ class DiT(nn.Module):
     def embed_text(self, text, n, drop):
         ids = torch.zeros_like(text) if drop else text + 1
         e = self.text_embed(ids)
-        pos = torch.arange(n).float()[:, None] * (1.0 / 10000 ** (torch.arange(0, self.text_dim, 2).float() / self.text_dim))
+        pos = torch.arange(n, device=text.device).float()[:, None] * (
+            1.0 / 10000 ** (torch.arange(0, self.text_dim, 2, device=text.device).float() / self.text_dim))
         e = e + torch.cat((pos.cos(), pos.sin()), dim=-1)
         for blk in self.text_blocks:
             e = blk(e)
         return e
 
-    def embed_input(self, x, cond, text, drop):
+    def embed_input(self, x, cond, text_embed, drop):
         if drop:
             cond = torch.zeros_like(cond)
-        h = self.proj(torch.cat((x, cond, self.embed_text(text, x.shape[1], drop)), dim=-1))
+        h = self.proj(torch.cat((x, cond, text_embed), dim=-1))
         c = F.mish(self.conv2(F.mish(self.conv1(h.transpose(1, 2))))).transpose(1, 2)
         return c + h
 
-    def forward(self, x, cond, text, time):  # CFG-packed: rows 0 conditional, 1 unconditional
+    def text_embeds(self, text, n):
+        """Conditional and dropped-text embeddings, computed once per sample (upstream's cache=True)."""
+        return self.embed_text(text, n, False), self.embed_text(text, n, True)
+
+    def forward(self, x, cond, text_embeds, time):  # CFG-packed: rows 0 conditional, 1 unconditional
         n = x.shape[1]
         t = self.t2(F.silu(self.t1(sinus(time, 256))))
-        h = torch.cat((self.embed_input(x, cond, text, False), self.embed_input(x, cond, text, True)), dim=0)
+        h = torch.cat((self.embed_input(x, cond, text_embeds[0], False), self.embed_input(x, cond, text_embeds[1], True)), dim=0)
         t = torch.cat((t, t), dim=0)
-        inv = 1.0 / (10000 ** (torch.arange(0, self.dim_head, 2).float() / self.dim_head))
-        ang = torch.arange(n).float()[:, None] * inv[None]
+        inv = 1.0 / (10000 ** (torch.arange(0, self.dim_head, 2, device=x.device).float() / self.dim_head))
+        ang = torch.arange(n, device=x.device).float()[:, None] * inv[None]
         ang = torch.stack((ang, ang), dim=-1).flatten(-2)
         cos, sin = ang.cos(), ang.sin()
         for blk in self.blocks:
@@ -182,21 +189,22 @@ class Vocos(nn.Module):
 
 
 def dit_flops(a, n):
-    """Multiply-adds x2 of one CFG-packed forward (the same count f5j's bench uses)."""
+    """Multiply-adds x2 of one ODE step's CFG-packed forward, text embeddings cached (f5j's bench counts the same)."""
     d, td, rows, inner = a["dim"], a["text_dim"], 2 * n, a["heads"] * a["dim_head"]
-    text = a["conv_layers"] * rows * (td * 7 + 2 * td * td * 2) * 2
     inp = rows * (2 * MEL + td) * d * 2 + 2 * rows * d * (d // 16) * 31 * 2
     block = rows * (3 * d * inner + inner * d + 2 * d * d * a["ff_mult"]) * 2 + 2 * 2 * a["heads"] * n * n * a["dim_head"] * 2
-    return text + inp + a["depth"] * block + rows * d * MEL * 2
+    return inp + a["depth"] * block + rows * d * MEL * 2
 
 
-def timed(fn, repeat, cpu=None):
+def timed(fn, repeat, cpu=None, sync=lambda: None):
     """Median wall seconds and all of them; process CPU seconds of each run appended to cpu if given."""
     fn()  # warm-up
+    sync()
     ts = []
     for _ in range(repeat):
         c0, t0 = time.process_time(), time.perf_counter()
         fn()
+        sync()
         ts.append(time.perf_counter() - t0)
         if cpu is not None:
             cpu.append(time.process_time() - c0)
@@ -225,25 +233,30 @@ def main():
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--device", default="cpu", help="torch device for the DiT and Vocos timings, e.g. cuda")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
-    arch, n = PRESETS[args.preset], args.frames
+    arch, n, dev = PRESETS[args.preset], args.frames, torch.device(args.device)
+    sync = (lambda: torch.cuda.synchronize(dev)) if dev.type == "cuda" else (lambda: None)
 
     with torch.inference_mode():
         dit = DiT(**arch).eval()
         for p in dit.parameters():  # random weights small enough to keep activations finite
             p.normal_(0, 0.02)
         vocos = Vocos().eval()
+        dit, vocos = dit.to(dev), vocos.to(dev)
         weights_mb = sum(p.numel() for p in dit.parameters()) * 4 / 2**20
-        x, cond = torch.randn(1, n, MEL), torch.randn(1, n, MEL)
-        text = torch.randint(0, VOCAB, (1, n))
-        t = torch.full((1,), 0.5)
+        x, cond = torch.randn(1, n, MEL, device=dev), torch.randn(1, n, MEL, device=dev)
+        text = torch.randint(0, VOCAB, (1, n // 4), device=dev)  # ~4 frames per token, as f5j's bench
+        text = F.pad(text + 1, (0, n - text.shape[1])) - 1  # -1 past the text: the filler token after the +1
+        t = torch.full((1,), 0.5, device=dev)
+        te = dit.text_embeds(text, n)  # once per sample, as the sampler does
         dit_cpu, voc_cpu = [], []
-        dit_s, dit_all = timed(lambda: dit(x, cond, text, t), args.repeat, dit_cpu)
+        dit_s, dit_all = timed(lambda: dit(x, cond, te, t), args.repeat, dit_cpu, sync)
 
-        mel_in = torch.randn(1, MEL, n)
-        voc_s, voc_all = timed(lambda: vocos(mel_in), args.repeat, voc_cpu)
+        mel_in = torch.randn(1, MEL, n, device=dev)
+        voc_s, voc_all = timed(lambda: vocos(mel_in), args.repeat, voc_cpu, sync)
 
         import torchaudio
         wav = torch.randn(1, (n - 1) * 256)
@@ -258,9 +271,11 @@ def main():
                gflops=round(flops / dit_s / 1e9, 1), dit_tflop=round(flops / 1e12, 4),
                vocos_decode_s=round(voc_s, 4), vocos_all_s=[round(v, 4) for v in voc_all],
                vocos_decode_cpu_s=round(statistics.median(voc_cpu), 4), mel_s=round(mel_s, 4),
+               rtf_nfe32=round((32 * dit_s + voc_s) / (n * 256 / 24000), 4), device=str(dev),
                weights_mb=round(weights_mb, 1), peak_rss_mb=round(peak_rss_mb(), 1))
     print(f"{'what':<28}{'value':>12}")
-    for k in ("dit_forward_s", "dit_forward_cpu_s", "gflops", "vocos_decode_s", "vocos_decode_cpu_s", "mel_s", "weights_mb", "peak_rss_mb"):
+    for k in ("dit_forward_s", "dit_forward_cpu_s", "gflops", "vocos_decode_s", "vocos_decode_cpu_s", "rtf_nfe32", "mel_s",
+              "weights_mb", "peak_rss_mb"):
         print(f"{k:<28}{res[k]:>12}")
     print(json.dumps(res))
 

@@ -23,10 +23,15 @@ for preset in F5TTS_v1_Small F5TTS_v1_Base; do
 done
 if ! command -v python3 >/dev/null || ! python3 -c 'import torch; assert torch.cuda.is_available()' 2>/dev/null; then
   log "no PyTorch with CUDA here: PyTorch side skipped"
-elif ! python3 bench_pytorch.py --help | grep -q -- --device; then
-  log "tools/bench_pytorch.py has no --device option yet: PyTorch GPU timing skipped"
 else
   log "PyTorch on the same GPU"
   python3 bench_pytorch.py --preset F5TTS_v1_Base --frames "$frames" --device cuda 2>&1 | tee "$here/results/bench_pytorch.txt"
+  log "$(tail -1 "$here/results/bench_pytorch.txt")"
 fi
+# side by side: one ODE step (CFG-packed forward) and the RTF of 32 steps plus the Vocos decode
+for f in "$here"/results/bench_tornado_F5TTS_v1_Base.txt "$here"/results/bench_pytorch.txt; do
+  [[ -f "$f" ]] || continue
+  line=$(tail -1 "$f")
+  log "$(basename "$f" .txt): $(grep -o '"dit_forward_s": *[0-9.]*' <<<"$line") $(grep -o '"rtf_nfe32": *[0-9.]*' <<<"$line")"
+done
 echo "results: $here/results"

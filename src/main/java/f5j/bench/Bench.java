@@ -41,14 +41,16 @@ public final class Bench {
 
     private Bench() {}
 
-    /** Multiply-adds x2 of one CFG-packed forward of {@code n} frames (tools/bench_pytorch.py counts the same). */
+    /**
+     * Multiply-adds x2 of one ODE step's CFG-packed forward of {@code n} frames, the text embeddings cached
+     * as the sampler does (tools/bench_pytorch.py counts the same).
+     */
     public static double ditFlops(DitArch a, int melDim, int n) {
         double d = a.dim(), td = a.textDim(), rows = 2.0 * n, inner = a.innerDim();
-        double text = a.convLayers() * rows * (td * 7 + 2 * td * td * 2) * 2;
         double input = rows * (2 * melDim + td) * d * 2 + 2 * rows * d * (d / 16) * 31 * 2;
         double block = rows * (3 * d * inner + inner * d + 2 * d * d * a.ffMult()) * 2
                 + 2.0 * 2 * a.heads() * (double) n * n * a.dimHead() * 2;
-        return text + input + a.depth() * block + rows * d * melDim * 2;
+        return input + a.depth() * block + rows * d * melDim * 2;
     }
 
     public static Map<String, Object> run(Setup s) {
@@ -131,6 +133,9 @@ public final class Bench {
             res.put("vocos_decode_s", round(median(vt), 4));
             res.put("vocos_all_s", Arrays.stream(vt).map(v -> round(v, 4)).boxed().toList());
             res.put("vocos_decode_cpu_s", round(median(vCpu), 4));
+            // 32 steps (upstream's default NFE) and the decode, over the duration of n frames of audio
+            double audioS = (double) n * s.mel().hopLength() / s.mel().sampleRate();
+            res.put("rtf_nfe32", round((32 * ditS + median(vt)) / audioS, 4));
         }
         MelSpectrogram ms = new MelSpectrogram(s.mel());
         float[] wav = new float[(n - 1) * s.mel().hopLength()];
