@@ -23,8 +23,8 @@ import java.util.Map;
  * takes the sample's tables as inputs: x, the time, the condition mel and the text embeddings. The plan is
  * built at the backend's {@link PlanCompiler#planFrames} (masked padding frames past the sample's
  * length), so one compiled plan serves every sample of nearby length; the padding does not change the
- * valid frames. A traced evaluation builds its plan at the sample's own length, so the recorded module
- * outputs have the sample's shape.
+ * valid frames. A traced (first) evaluation runs on the host at the sample's own length, so the
+ * recorded module outputs have the sample's shape; the plan is captured by the next one.
  */
 public final class GuidedFlow implements AutoCloseable {
     private final DiT dit;
@@ -63,8 +63,24 @@ public final class GuidedFlow implements AutoCloseable {
             planInputs.put("time", t);
             return crop(planned.run(planInputs).get("flow"));
         }
-        if (be instanceof PlanCapture capture && be instanceof PlanCompiler compiler) return capture(capture, compiler, t, x);
+        if (be instanceof PlanCapture capture && be instanceof PlanCompiler compiler) {
+            return trace == Trace.OFF ? capture(capture, compiler, t, x) : onHost(capture, t, x);
+        }
         return direct(t, x, cond, frames, null);
+    }
+
+    /**
+     * A traced evaluation on a plan backend: recorded on its host kernels at the sample's own length, so
+     * the module outputs have the sample's shape; the recording is dropped and the next evaluation
+     * captures the (padded) plan every later one runs.
+     */
+    private float[] onHost(PlanCapture capture, float[] t, float[] x) {
+        capture.beginCapture();
+        try {
+            return direct(t, x, cond, frames, null);
+        } finally {
+            capture.endCapture(Map.of());
+        }
     }
 
     /** The compiled plan (null before the first evaluation or on a backend without plans). */
@@ -75,7 +91,7 @@ public final class GuidedFlow implements AutoCloseable {
 
     private float[] capture(PlanCapture capture, PlanCompiler compiler, float[] t, float[] x) {
         int mel = dit.melDim();
-        int n = trace == Trace.OFF ? compiler.planFrames(frames) : frames;
+        int n = compiler.planFrames(frames);
         if (n < frames) throw new IllegalStateException("planFrames(" + frames + ") = " + n);
         planFrames = n;
         boolean[][] mask = null;
@@ -89,8 +105,7 @@ public final class GuidedFlow implements AutoCloseable {
         PlanRecorder rec = capture.beginCapture();
         float[] f = null;
         try {
-            Trace tr = trace;
-            float[][] te = rec.unrecorded(() -> dit.prepare(text, n, m, tr));
+            float[][] te = rec.unrecorded(() -> dit.prepare(text, n, m, Trace.OFF));
             rec.input("x", xN).input("time", t).input("cond", condN.data).input("text", te[0]);
             if (!noCfg) rec.input("text_dropped", te[1]);
             rec.parameters(dit.parameters());
