@@ -156,6 +156,7 @@ final class SynthRun {
                 o.seconds(), rate);
         log.printf(Locale.ROOT, "load %.2f s, synthesis %.2f s, real-time factor %.3f (synthesis time / audio time)%n",
                 loadSeconds, synthSeconds, synthSeconds / Math.max(o.seconds(), 1e-9));
+        if (job.backend() instanceof f5j.compute.plan.PlanCompiler pc && pc.planSummary() != null) log.println(pc.planSummary());
         if (!Outputs.isStdout(job.out())) System.out.println(job.out());
         return o;
     }

@@ -13,6 +13,9 @@ public interface PlanCompiler {
      */
     default int planFrames(int frames) { return frames; }
 
+    /** One line on the plans compiled and reused so far, for a run's summary; null when there is nothing to say. */
+    default String planSummary() { return null; }
+
     /**
      * Frames per plan bucket of the backends that pad ({@code -Df5j.plan.frameBucket}, default 256: about
      * 2.7 s of audio, so a plan at most 255 frames longer than needed; 1 turns padding off).

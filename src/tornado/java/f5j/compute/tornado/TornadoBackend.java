@@ -99,6 +99,12 @@ public final class TornadoBackend implements Backend, PlanCompiler, PlanCapture 
 
     public int plansReused() { return plans.reused(); }
 
+    @Override
+    public String planSummary() {
+        return "device plans: " + plans.compiled() + " compiled, " + plans.reused() + " reused (frames padded to multiples of "
+                + FRAME_BUCKET + ")";
+    }
+
     /** One op: a cached one-task plan for this shape; arrays in, the arrays it writes copied back. */
     @Override
     public void execute(Op op) {
