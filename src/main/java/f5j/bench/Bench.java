@@ -75,6 +75,7 @@ public final class Bench {
         double[] ditCpu = new double[s.repeat()];
         Runnable forward = () -> dit.forward(x, cond, text, time, null, false, false, true, Trace.OFF);
         PlanExecutor planned = null;
+        long[] firstUpload = {-1};
         if (s.profile() == null && be instanceof PlanCapture capture && be instanceof PlanCompiler compiler) {
             // As the sampler does on a device: capture one forward, then time the resident plan (x and the
             // time uploaded per run, the result read back; the warm-up run uploads the weights). The state
@@ -89,7 +90,10 @@ public final class Bench {
             }
             PlanExecutor p = planned;
             Map<String, Object> in = Map.of("x", x.data, "time", time);
-            forward = () -> p.run(in);
+            forward = () -> {
+                p.run(in);
+                if (firstUpload[0] < 0) firstUpload[0] = p.lastRunUploadBytes(); // the warm-up: weights included
+            };
             res.put("execution", "captured plan, replayed");
         }
         double[] ditTimes = time(s.repeat(), forward, s.profile(), ditCpu);
@@ -103,6 +107,7 @@ public final class Bench {
         if (planned != null) {
             res.put("compile_s", round(planned.compileSeconds(), 3));
             res.put("device_upload_mb", round(planned.lastRunUploadBytes() / 1048576.0, 3)); // per forward, after the first
+            res.put("device_first_upload_mb", round(firstUpload[0] / 1048576.0, 1));
             planned.close();
         }
         if (s.profile() != null) {
