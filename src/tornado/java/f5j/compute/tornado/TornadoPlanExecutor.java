@@ -64,19 +64,12 @@ final class TornadoPlanExecutor implements PlanExecutor {
         device = allocate(plan, weights);
         FloatArray none = dummy();
 
-        // First and last step touching each buffer (and the decode table); outputs stay live to the end to
-        // be copied back.
-        int[] first = new int[nb + 1], last = new int[nb + 1];
+        // First and last step touching each buffer; outputs stay live to the end to be copied back.
+        int[] first = new int[nb], last = new int[nb];
         Arrays.fill(first, Integer.MAX_VALUE);
         Arrays.fill(last, -1);
         for (int s = 0; s < ns; s++) {
-            Op step = plan.steps().get(s);
-            int[] ids = plan.bufferIds(step);
-            if (step instanceof Op.Linear l && is16(plan, device, l.w())) {
-                ids = Arrays.copyOf(ids, ids.length + 1);
-                ids[ids.length - 1] = nb; // the decode table
-            }
-            for (int id : ids) {
+            for (int id : plan.bufferIds(plan.steps().get(s))) {
                 if (id < 0) continue;
                 first[id] = Math.min(first[id], s);
                 last[id] = Math.max(last[id], s);
@@ -88,8 +81,8 @@ final class TornadoPlanExecutor implements PlanExecutor {
         List<ImmutableTaskGraph> graphs = new ArrayList<>();
         GridScheduler grids = new GridScheduler();
         boolean anyGrid = false;
-        Args args = new Args(plan, device, none);
         int chunks = Math.max(1, (ns + tasksPerGraph - 1) / tasksPerGraph);
+        boolean tableSent = false;
         for (int c = 0; c < chunks; c++) {
             int start = c * tasksPerGraph, end = Math.min(ns, start + tasksPerGraph);
             TaskGraph g = new TaskGraph(prefix + c);
@@ -97,13 +90,23 @@ final class TornadoPlanExecutor implements PlanExecutor {
             if (end - start > 40) GraphCapacity.grow(g, nt, 8192 + 128 * nt + 64 * nb);
             List<Object> consumed = new ArrayList<>(), once = new ArrayList<>(), every = new ArrayList<>(),
                     persisted = new ArrayList<>(), back = new ArrayList<>();
-            for (int id = 0; id <= nb; id++) {
-                if (first[id] == Integer.MAX_VALUE) continue; // never reaches a kernel (or no decode table)
-                Buffer b = id < nb ? plan.buffer(id) : null;
+            for (Buffer b : plan.buffers()) {
+                int id = b.id();
                 if (first[id] < start && last[id] >= start) consumed.add(device[id]);
-                if (first[id] >= start && first[id] < end) (b != null && everyRun(b) ? every : once).add(device[id]);
+                if (first[id] >= start && first[id] < end) (everyRun(b) ? every : once).add(device[id]);
                 if (first[id] < end && last[id] >= end) persisted.add(device[id]);
-                if (c == chunks - 1 && b != null && b.role() == Plan.Role.OUTPUT) back.add(device[id]);
+                if (c == chunks - 1 && b.role() == Plan.Role.OUTPUT) back.add(device[id]);
+            }
+            // Each graph with 16-bit linears gets its own copy of the decode table, uploaded once: handed
+            // from graph to graph (consumeFromDevice), this read-only array made TornadoVM 5.2.0 free its
+            // device buffer twice when the plan was freed (tools/tornadovm/README.md).
+            Args args = new Args(plan, device, none);
+            if (uses16(plan, device, start, end)) {
+                TornadoNativeArray[] withTable = device.clone();
+                if (tableSent) withTable[nb] = copyOf((FloatArray) device[nb]);
+                tableSent = true;
+                once.add(withTable[nb]);
+                args = new Args(plan, withTable, none);
             }
             if (!consumed.isEmpty()) g.consumeFromDevice(prefix + (c - 1), consumed.toArray());
             if (!once.isEmpty()) g.transferToDevice(DataTransferMode.FIRST_EXECUTION, once.toArray());
@@ -121,7 +124,7 @@ final class TornadoPlanExecutor implements PlanExecutor {
             if (!back.isEmpty()) g.transferToHost(DataTransferMode.EVERY_EXECUTION, back.toArray());
             graphs.add(g.snapshot());
         }
-        long[] bytes = uploadBytes(plan, weights);
+        long[] bytes = uploadBytes(plan, weights, tasksPerGraph);
         onceBytes = bytes[0] - bytes[1];
         everyBytes = bytes[1];
         // No withPreCompilation(): TornadoVM 5.2.0 then refuses to run any pre-compiled plan once another plan
@@ -140,24 +143,43 @@ final class TornadoPlanExecutor implements PlanExecutor {
         return b.uploadedEveryRun() || (b.role() == Plan.Role.CONSTANT && b.length() <= smallConstant);
     }
 
+    /** Whether steps [start, end) hold a Linear over 16-bit weights. */
+    private static boolean uses16(Plan plan, TornadoNativeArray[] device, int start, int end) {
+        for (int s = start; s < end; s++) if (plan.steps().get(s) instanceof Op.Linear l && is16(plan, device, l.w())) return true;
+        return false;
+    }
+
+    private static FloatArray copyOf(FloatArray a) {
+        FloatArray c = new FloatArray(a.getSize());
+        MemorySegment.copy(a.getSegment(), 0, c.getSegment(), 0, 4L * a.getSize());
+        return c;
+    }
+
     /**
      * Bytes the plan sends to the device {first run, every later run}, counted as the device stores them
-     * (16-bit weights in half the bytes, plus their decode table); buffers no kernel reads are never sent.
+     * (16-bit weights in half the bytes, plus a decode table per task graph that has 16-bit linears);
+     * buffers no kernel reads are never sent.
      */
-    static long[] uploadBytes(Plan plan, Precision weights) {
+    static long[] uploadBytes(Plan plan, Precision weights, int tasksPerGraph) {
         boolean[] reached = new boolean[plan.buffers().size()], sixteen = sixteenBit(plan, weights);
         for (Op step : plan.steps()) for (int id : plan.bufferIds(step)) if (id >= 0) reached[id] = true;
         int small = smallConstant(plan);
         long once = 0, every = 0;
-        boolean table = false;
         for (Buffer b : plan.buffers()) {
             if (!reached[b.id()]) continue;
             long bytes = 4L * (sixteen[b.id()] ? HalfWeights.packedLength(b.length()) : b.length());
-            table |= sixteen[b.id()];
             if (everyRun(b, small)) every += bytes;
             else if (b.role() == Plan.Role.WEIGHT || b.role() == Plan.Role.CONSTANT || b.resetEachRun()) once += bytes;
         }
-        if (table) once += 4L * HalfWeights.CODES;
+        int ns = plan.steps().size();
+        for (int start = 0; start < ns; start += tasksPerGraph) {
+            for (int s = start; s < Math.min(ns, start + tasksPerGraph); s++) {
+                if (plan.steps().get(s) instanceof Op.Linear l && sixteen[plan.buffer(l.w()).id()]) {
+                    once += 4L * HalfWeights.CODES;
+                    break;
+                }
+            }
+        }
         return new long[] {once + every, every};
     }
 
