@@ -40,8 +40,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>With 16-bit device weights ({@link Precision#FP16}/{@link Precision#BF16}) every float buffer that
  * only Linear steps read, as their weight, lives on the device as packed 16-bit codes ({@link HalfWeights},
- * converted on the host as it is uploaded) and its Linears run {@link TornadoKernels#linearTiled16}; the
- * decode table is one more resident array, after the plan's buffers.
+ * converted on the host as it is uploaded) and its Linears run {@link TornadoKernels#linearTiled16}; each
+ * task graph with such Linears holds its own copy of the decode table (device[] keeps one, after the plan's
+ * buffers).
  */
 final class TornadoPlanExecutor implements PlanExecutor {
     private static final AtomicInteger PLANS = new AtomicInteger();
@@ -310,28 +311,20 @@ final class TornadoPlanExecutor implements PlanExecutor {
      */
     static boolean[] sixteenBit(Plan plan, Precision weights) {
         int nb = plan.buffers().size();
-        boolean[] asWeight = new boolean[nb], other = new boolean[nb];
-        if (weights == Precision.FP32) return asWeight;
+        boolean[] sixteen = new boolean[nb];
+        if (weights == Precision.FP32) return sixteen;
+        int[] uses = new int[nb], asWeight = new int[nb];
         for (Op step : plan.steps()) {
-            int[] ids = plan.bufferIds(step);
-            int w = step instanceof Op.Linear l && l.w() != null ? plan.buffer(l.w()).id() : -1;
-            boolean seenW = false;
-            for (int id : ids) {
-                if (id < 0) continue;
-                if (id == w && !seenW) {
-                    asWeight[id] = true;
-                    seenW = true;
-                } else {
-                    other[id] = true;
-                }
-            }
+            for (int id : plan.bufferIds(step)) if (id >= 0) uses[id]++;
+            if (step instanceof Op.Linear l) asWeight[plan.buffer(l.w()).id()]++;
         }
         for (Buffer b : plan.buffers()) {
             Plan.Role r = b.role();
             boolean hostData = r == Plan.Role.WEIGHT || r == Plan.Role.CONSTANT || r == Plan.Role.INPUT;
-            asWeight[b.id()] &= !other[b.id()] && hostData && !b.isInt() && !b.resetEachRun();
+            int id = b.id();
+            sixteen[id] = asWeight[id] > 0 && asWeight[id] == uses[id] && hostData && !b.isInt() && !b.resetEachRun();
         }
-        return asWeight;
+        return sixteen;
     }
 
     /** A step's arrays (plan handles) as device arrays; an absent one is a 1-element dummy with flag 0. */
@@ -405,13 +398,12 @@ final class TornadoPlanExecutor implements PlanExecutor {
             }
             if (b.host() != null) copyIn(b, b.host(), device, weights);
         }
-        for (boolean s : sixteen) {
-            if (!s) continue;
-            float[] t = HalfWeights.decodeTable(weights);
-            FloatArray d = new FloatArray(t.length);
-            copyIn(t, d);
+        boolean any = false;
+        for (boolean s : sixteen) any |= s;
+        if (any) {
+            FloatArray d = new FloatArray(HalfWeights.CODES);
+            copyIn(HalfWeights.decodeTable(weights), d);
             device[nb] = d;
-            break;
         }
         return device;
     }
