@@ -82,8 +82,12 @@ public final class Bench {
         GuidedFlow flow = new GuidedFlow(dit, cond, text, 2.0, Trace.OFF);
         float[] xs = x.data;
         flow.eval(time[0], xs);
-        Runnable forward = () -> flow.eval(time[0], xs);
         PlanExecutor planned = flow.plan();
+        long[] firstUpload = {-1};
+        Runnable forward = () -> {
+            flow.eval(time[0], xs);
+            if (planned != null && firstUpload[0] < 0) firstUpload[0] = planned.lastRunUploadBytes(); // warm-up: weights too
+        };
         if (planned != null) {
             res.put("execution", "captured plan, replayed");
             res.put("plan_frames", flow.planFrames());
@@ -106,6 +110,7 @@ public final class Bench {
         if (planned != null) {
             res.put("compile_s", round(planned.compileSeconds(), 3));
             res.put("device_upload_mb", round(planned.lastRunUploadBytes() / 1048576.0, 3)); // per forward, after the first
+            res.put("device_first_upload_mb", round(firstUpload[0] / 1048576.0, 1));
             otherLength(res, dit, x, cond, text, time[0]);
         }
         if (s.profile() != null) {

@@ -93,6 +93,7 @@ final class BenchCommand implements Callable<Integer> {
             bar.setExtraMessage("DiT forward" + (noVocos ? "" : ", Vocos decode") + ", mel: 1 warm-up + " + repeat + " timed runs each");
             res = Bench.run(new Bench.Setup(label, mc.arch(), sd, vc, vw, mc.melSpec(), be, frames, repeat, seed, prof));
         }
+        if (backend.name.equals("tornado")) res.put("device_weights", backend.deviceWeights().label());
         if (refAudio != null) synth(mc, sd, be, settings, res);
         System.out.print(Bench.table(res));
         System.out.println(new GsonBuilder().disableHtmlEscaping().create().toJson(res));

@@ -46,9 +46,16 @@ final class GoldenCommand implements Callable<Integer> {
             List<Path> files = expand(paths);
             // nothing verified is not a pass: a CI job pointed at the wrong folder must fail
             if (files.isEmpty()) throw new F5jException(paths + ": no golden files (.safetensors, .pt, .bin) to verify");
-            VerifyOptions opts = new VerifyOptions(backend.backend(), model, vocoder, rtol, atol);
+            double minRtol = VerifyOptions.deviceWeightsRtol(backend.deviceWeights());
+            VerifyOptions opts = new VerifyOptions(backend.backend(), model, vocoder, rtol, atol, minRtol);
             GoldenReport report = Verifier.verify(files, opts);
             report.print(System.out, failuresOnly);
+            if (minRtol > 0 && rtol == null) {
+                // the goldens hold fp32 results: say why this run's tolerances are not theirs
+                System.out.printf("--device-weights %s: the device computes with linear weights rounded to %1$s, so "
+                        + "checks are held to rtol >= %.3g (not the fp32 goldens' own; README, TornadoVM)%n",
+                        backend.deviceWeights().label(), minRtol);
+            }
             Check first = GoldenDiff.firstDivergentLayer(report);
             if (first != null) {
                 System.out.println("first divergent layer: " + first.name() + " (rel " + String.format("%.3g", first.rel()) + ")");

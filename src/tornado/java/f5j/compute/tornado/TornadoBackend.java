@@ -3,6 +3,7 @@ package f5j.compute.tornado;
 import f5j.compute.Backend;
 import f5j.compute.Op;
 import f5j.compute.Ops;
+import f5j.compute.Precision;
 import f5j.compute.plan.Plan;
 import f5j.compute.plan.PlanCache;
 import f5j.compute.plan.PlanCapture;
@@ -41,15 +42,18 @@ public final class TornadoBackend implements Backend, PlanCompiler, PlanCapture 
 
     private final Map<String, PlanExecutor> singleCalls = new ConcurrentHashMap<>();
     private final PlanCache<TornadoPlanExecutor> plans = new PlanCache<>(CACHED_PLANS, new PlanCache.Compiler<>() {
-        @Override public TornadoPlanExecutor compile(Plan plan) { return new TornadoPlanExecutor(plan, TASKS_PER_GRAPH); }
+        @Override public TornadoPlanExecutor compile(Plan plan) { return new TornadoPlanExecutor(plan, TASKS_PER_GRAPH, weights); }
 
         @Override public boolean rebind(TornadoPlanExecutor exec, Plan plan) { return exec.rebind(plan); }
     });
     private final String device;
+    /** How linear weights are stored on the device ({@code --device-weights}); fp32 accumulation either way. */
+    private final Precision weights;
     /** Per thread, so a model being captured on one thread does not swallow another thread's ops. */
     private final ThreadLocal<PlanRecorder> recorder = new ThreadLocal<>();
 
-    private TornadoBackend() {
+    private TornadoBackend(Precision weights) {
+        this.weights = weights;
         // Larger graphs (-Df5j.tornado.tasksPerGraph) overflow TornadoVM's default 4 KiB of bytecode per graph;
         // it is read once, when the first graph is compiled, so setting it here is early enough.
         if (System.getProperty("tornado.tvm.maxbytecodesize") == null) {
@@ -62,11 +66,16 @@ public final class TornadoBackend implements Backend, PlanCompiler, PlanCapture 
     }
 
     /** Called by f5j.cli.Backends through reflection, so the default build never links TornadoVM. */
-    public static Backend create() { return new TornadoBackend(); }
+    public static Backend create() { return create(Precision.FP32); }
+
+    /** With linear weights stored on the device as {@code weights} (fp16/bf16: 16-bit codes, decoded in the kernel). */
+    public static Backend create(Precision weights) { return new TornadoBackend(weights); }
 
     @Override public String name() { return "tornado"; }
 
-    @Override public String toString() { return "tornado[" + device + "]"; }
+    @Override public String toString() {
+        return "tornado[" + device + (weights == Precision.FP32 ? "" : ", " + weights.label() + " weights") + "]";
+    }
 
     @Override
     public PlanRecorder beginCapture() {
@@ -126,7 +135,7 @@ public final class TornadoBackend implements Backend, PlanCompiler, PlanCapture 
                 if (v[i] != null && acc[i] != Ops.Access.WRITE) inputs.put(names[i], v[i]);
             }
         }
-        PlanExecutor exec = singleCalls.computeIfAbsent(key.toString(), k -> new TornadoPlanExecutor(Plan.ofCall(op), 1));
+        PlanExecutor exec = singleCalls.computeIfAbsent(key.toString(), k -> new TornadoPlanExecutor(Plan.ofCall(op), 1, weights));
         Map<String, float[]> out = exec.run(inputs);
         for (int i = 0; i < v.length; i++) {
             if (acc[i] != null && acc[i] != Ops.Access.READ && v[i] != null) {

@@ -94,6 +94,75 @@ public final class TornadoKernels {
         }
     }
 
+    // ---- Linear over 16-bit weights (--device-weights fp16|bf16) ----
+    // The weight holds two 16-bit codes per int (element i in the low half of int i/2 when i is even, the
+    // high half when odd) and decodes through a 65536-entry float table (HalfWeights.decodeTable): exact,
+    // and needs neither the device's half type (PoCL has no cl_khr_fp16) nor a float bit cast (TornadoVM
+    // 5.2.0's OpenCL backend cannot emit Float.intBitsToFloat). Accumulation stays fp32, in the order of
+    // Kernels.linear, so these equal it over the weights rounded to the format.
+
+    /** The 16-bit code of element {@code i} from {@code pair}, the int that holds it. */
+    public static int code16(int pair, int i) { return (pair >> ((i & 1) << 4)) & 0xffff; }
+
+    /** {@link #linear} with 16-bit weights {@code wp} decoded by {@code decode}. */
+    public static void linear16(FloatArray x, int in, IntArray wp, FloatArray decode, FloatArray b, int hasBias,
+                                int out, FloatArray y, int rows) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            for (@Parallel int o = 0; o < out; o++) {
+                int xo = r * in, wo = o * in;
+                float acc = 0f;
+                for (int i = 0; i < in; i++) {
+                    int wi = wo + i;
+                    acc += x.get(xo + i) * decode.get(code16(wp.get(wi >> 1), wi));
+                }
+                y.set(r * out + o, hasBias != 0 ? acc + b.get(o) : acc);
+            }
+        }
+    }
+
+    /**
+     * {@link #linearTiled} with 16-bit weights: the same tiles, grid and order of sums; the only difference
+     * is that a weight is decoded as it is staged in local memory, so the inner loop runs on floats.
+     */
+    public static void linearTiled16(KernelContext ctx, FloatArray x, int in, IntArray wp, FloatArray decode,
+                                     FloatArray b, int hasBias, int out, FloatArray y, int rows) {
+        int lx = ctx.localIdx, ly = ctx.localIdy;
+        int o = ctx.groupIdx * LIN_TILE + lx;
+        int r0 = ctx.groupIdy * (LIN_TILE * LIN_ROWS);
+        float[] xs = ctx.allocateFloatLocalArray(LIN_TILE * LIN_ROWS * LIN_TILE);
+        float[] ws = ctx.allocateFloatLocalArray(LIN_TILE * (LIN_TILE + 1));
+        float acc0 = 0f, acc1 = 0f, acc2 = 0f, acc3 = 0f;
+        int wRow = ctx.groupIdx * LIN_TILE + ly;
+        for (int k0 = 0; k0 < in; k0 += LIN_TILE) {
+            int k = k0 + lx;
+            for (int j = 0; j < LIN_ROWS; j++) {
+                int rr = ly * LIN_ROWS + j, r = r0 + rr;
+                xs[rr * LIN_TILE + lx] = (r < rows && k < in) ? x.get(r * in + k) : 0f;
+            }
+            int wi = wRow * in + k;
+            ws[lx * (LIN_TILE + 1) + ly] = (wRow < out && k < in) ? decode.get(code16(wp.get(wi >> 1), wi)) : 0f;
+            ctx.localBarrier();
+            int kn = Math.min(LIN_TILE, in - k0);
+            int xb = ly * LIN_ROWS * LIN_TILE;
+            for (int kk = 0; kk < kn; kk++) {
+                float wv = ws[kk * (LIN_TILE + 1) + lx];
+                acc0 += xs[xb + kk] * wv;
+                acc1 += xs[xb + LIN_TILE + kk] * wv;
+                acc2 += xs[xb + 2 * LIN_TILE + kk] * wv;
+                acc3 += xs[xb + 3 * LIN_TILE + kk] * wv;
+            }
+            ctx.localBarrier();
+        }
+        if (o < out) {
+            float bias = hasBias != 0 ? b.get(o) : 0f;
+            int r = r0 + ly * LIN_ROWS;
+            if (r < rows) y.set(r * out + o, hasBias != 0 ? acc0 + bias : acc0);
+            if (r + 1 < rows) y.set((r + 1) * out + o, hasBias != 0 ? acc1 + bias : acc1);
+            if (r + 2 < rows) y.set((r + 2) * out + o, hasBias != 0 ? acc2 + bias : acc2);
+            if (r + 3 < rows) y.set((r + 3) * out + o, hasBias != 0 ? acc3 + bias : acc3);
+        }
+    }
+
     public static void layerNorm(FloatArray x, int dim, FloatArray gamma, FloatArray beta, int affine, float eps,
                                  FloatArray y, int rows) {
         for (@Parallel int r = 0; r < rows; r++) {

@@ -1,6 +1,7 @@
 package f5j.compute.tornado;
 
 import f5j.compute.Op;
+import f5j.compute.Precision;
 import f5j.compute.plan.HostPlanExecutor;
 import f5j.compute.plan.Plan;
 import f5j.compute.plan.Plan.Buffer;
@@ -40,12 +41,19 @@ import java.util.regex.Pattern;
  * are the per-chunk tables (conditioning mel, text ids, masks), and re-sending them lets {@link #rebind}
  * reuse the plan for another chunk. The same {@link TornadoExecutionPlan} runs on every {@link #run}, e.g.
  * once per ODE step.
+ *
+ * <p>With 16-bit device weights ({@link Precision#FP16}/{@link Precision#BF16}) every float buffer that
+ * only Linear steps read, as their weight, lives on the device as packed 16-bit codes ({@link HalfWeights},
+ * converted on the host as it is uploaded) and its Linears run {@link TornadoKernels#linearTiled16}; each
+ * task graph with such Linears holds its own copy of the decode table (device[] keeps one, after the plan's
+ * buffers).
  */
 final class TornadoPlanExecutor implements PlanExecutor {
     private static final AtomicInteger PLANS = new AtomicInteger();
 
     private Plan plan; // swapped by rebind for a recording of the same shape
-    private final TornadoNativeArray[] device; // FloatArray or IntArray per plan buffer
+    private final TornadoNativeArray[] device; // FloatArray or IntArray per plan buffer, then the decode table
+    private final Precision weights;
     private final TornadoExecutionPlan execution;
     private final long onceBytes, everyBytes;
     private final int graphCount;
@@ -53,11 +61,12 @@ final class TornadoPlanExecutor implements PlanExecutor {
     private boolean ranOnce;
     private long lastUploadBytes;
 
-    TornadoPlanExecutor(Plan plan, int tasksPerGraph) {
+    TornadoPlanExecutor(Plan plan, int tasksPerGraph, Precision weights) {
         this.plan = plan.requireValid();
+        this.weights = weights;
         smallConstant = smallConstant(plan);
         int nb = plan.buffers().size(), ns = plan.steps().size();
-        device = allocate(plan);
+        device = allocate(plan, weights);
         FloatArray none = dummy();
 
         // First and last step touching each buffer; outputs stay live to the end to be copied back.
@@ -77,8 +86,8 @@ final class TornadoPlanExecutor implements PlanExecutor {
         List<ImmutableTaskGraph> graphs = new ArrayList<>();
         GridScheduler grids = new GridScheduler();
         boolean anyGrid = false;
-        Args args = new Args(plan, device, none);
         int chunks = Math.max(1, (ns + tasksPerGraph - 1) / tasksPerGraph);
+        boolean tableSent = false;
         for (int c = 0; c < chunks; c++) {
             int start = c * tasksPerGraph, end = Math.min(ns, start + tasksPerGraph);
             TaskGraph g = new TaskGraph(prefix + c);
@@ -92,6 +101,17 @@ final class TornadoPlanExecutor implements PlanExecutor {
                 if (first[id] >= start && first[id] < end) (everyRun(b) ? every : once).add(device[id]);
                 if (first[id] < end && last[id] >= end) persisted.add(device[id]);
                 if (c == chunks - 1 && b.role() == Plan.Role.OUTPUT) back.add(device[id]);
+            }
+            // Each graph with 16-bit linears gets its own copy of the decode table, uploaded once: handed
+            // from graph to graph (consumeFromDevice), this read-only array made TornadoVM 5.2.0 free its
+            // device buffer twice when the plan was freed (tools/tornadovm/README.md).
+            Args args = new Args(plan, device, none);
+            if (uses16(plan, device, start, end)) {
+                TornadoNativeArray[] withTable = device.clone();
+                if (tableSent) withTable[nb] = copyOf((FloatArray) device[nb]);
+                tableSent = true;
+                once.add(withTable[nb]);
+                args = new Args(plan, withTable, none);
             }
             if (!consumed.isEmpty()) g.consumeFromDevice(prefix + (c - 1), consumed.toArray());
             if (!once.isEmpty()) g.transferToDevice(DataTransferMode.FIRST_EXECUTION, once.toArray());
@@ -109,14 +129,9 @@ final class TornadoPlanExecutor implements PlanExecutor {
             if (!back.isEmpty()) g.transferToHost(DataTransferMode.EVERY_EXECUTION, back.toArray());
             graphs.add(g.snapshot());
         }
-        long o = 0, e = 0;
-        for (Buffer b : plan.buffers()) {
-            if (first[b.id()] == Integer.MAX_VALUE) continue; // never reaches a kernel
-            if (everyRun(b)) e += 4L * b.length();
-            else if (b.role() == Plan.Role.WEIGHT || b.role() == Plan.Role.CONSTANT || b.resetEachRun()) o += 4L * b.length();
-        }
-        onceBytes = o;
-        everyBytes = e;
+        long[] bytes = uploadBytes(plan, weights, tasksPerGraph);
+        onceBytes = bytes[0] - bytes[1];
+        everyBytes = bytes[1];
         // No withPreCompilation(): TornadoVM 5.2.0 then refuses to run any pre-compiled plan once another plan
         // on the device has been freed (a device-wide "reset() was called after warmup()" flag).
         TornadoExecutionPlan ex = new TornadoExecutionPlan(graphs.toArray(new ImmutableTaskGraph[0]));
@@ -127,8 +142,50 @@ final class TornadoPlanExecutor implements PlanExecutor {
     private final int smallConstant;
 
     /** Sent before every execution: the per-run inputs, buffers reset each run, and the small constants. */
-    private boolean everyRun(Buffer b) {
+    private boolean everyRun(Buffer b) { return everyRun(b, smallConstant); }
+
+    private static boolean everyRun(Buffer b, int smallConstant) {
         return b.uploadedEveryRun() || (b.role() == Plan.Role.CONSTANT && b.length() <= smallConstant);
+    }
+
+    /** Whether steps [start, end) hold a Linear over 16-bit weights. */
+    private static boolean uses16(Plan plan, TornadoNativeArray[] device, int start, int end) {
+        for (int s = start; s < end; s++) if (plan.steps().get(s) instanceof Op.Linear l && is16(plan, device, l.w())) return true;
+        return false;
+    }
+
+    private static FloatArray copyOf(FloatArray a) {
+        FloatArray c = new FloatArray(a.getSize());
+        MemorySegment.copy(a.getSegment(), 0, c.getSegment(), 0, 4L * a.getSize());
+        return c;
+    }
+
+    /**
+     * Bytes the plan sends to the device {first run, every later run}, counted as the device stores them
+     * (16-bit weights in half the bytes, plus a decode table per task graph that has 16-bit linears);
+     * buffers no kernel reads are never sent.
+     */
+    static long[] uploadBytes(Plan plan, Precision weights, int tasksPerGraph) {
+        boolean[] reached = new boolean[plan.buffers().size()], sixteen = sixteenBit(plan, weights);
+        for (Op step : plan.steps()) for (int id : plan.bufferIds(step)) if (id >= 0) reached[id] = true;
+        int small = smallConstant(plan);
+        long once = 0, every = 0;
+        for (Buffer b : plan.buffers()) {
+            if (!reached[b.id()]) continue;
+            long bytes = 4L * (sixteen[b.id()] ? HalfWeights.packedLength(b.length()) : b.length());
+            if (everyRun(b, small)) every += bytes;
+            else if (b.role() == Plan.Role.WEIGHT || b.role() == Plan.Role.CONSTANT || b.resetEachRun()) once += bytes;
+        }
+        int ns = plan.steps().size();
+        for (int start = 0; start < ns; start += tasksPerGraph) {
+            for (int s = start; s < Math.min(ns, start + tasksPerGraph); s++) {
+                if (plan.steps().get(s) instanceof Op.Linear l && sixteen[plan.buffer(l.w()).id()]) {
+                    once += 4L * HalfWeights.CODES;
+                    break;
+                }
+            }
+        }
+        return new long[] {once + every, every};
     }
 
     private static int smallConstant(Plan plan) {
@@ -152,7 +209,7 @@ final class TornadoPlanExecutor implements PlanExecutor {
                     && !java.util.Objects.deepEquals(b.host(), mine)) return false;
         }
         for (Buffer b : other.buffers()) {
-            if (b.role() == Plan.Role.CONSTANT && everyRun(b) && b.host() != null) copyIn(b.host(), device[b.id()]);
+            if (b.role() == Plan.Role.CONSTANT && everyRun(b) && b.host() != null) copyIn(b, b.host(), device, weights);
         }
         plan = other;
         return true;
@@ -211,15 +268,21 @@ final class TornadoPlanExecutor implements PlanExecutor {
      */
     static List<TwinCall> tasks(String id, Op op, Args a) {
         return switch (op) {
+            case Op.Linear o when is16(a.plan(), a.device(), o.w()) -> {
+                FloatArray x = a.f(o.x()), b = a.f(o.b()), y = a.f(o.y()), decode = a.decodeTable();
+                IntArray w = a.packed(o.w());
+                int hasBias = a.flag(o.b());
+                Runnable plain = () -> TornadoKernels.linear16(x, o.in(), w, decode, b, hasBias, o.out(), y, o.rows());
+                if (!TILED) yield List.of(TwinCall.of(id, TornadoKernels::linear16, x, o.in(), w, decode, b, hasBias, o.out(), y, o.rows()));
+                yield List.of(TwinCall.grid(id, linearGrid(o), TornadoKernels::linearTiled16, a.ctx(), x, o.in(), w, decode,
+                        b, hasBias, o.out(), y, o.rows(), plain));
+            }
             case Op.Linear o -> {
                 FloatArray x = a.f(o.x()), w = a.f(o.w()), b = a.f(o.b()), y = a.f(o.y());
                 int hasBias = a.flag(o.b());
                 Runnable plain = () -> TornadoKernels.linear(x, o.in(), w, b, hasBias, o.out(), y, o.rows());
                 if (!TILED) yield List.of(TwinCall.of(id, TornadoKernels::linear, x, o.in(), w, b, hasBias, o.out(), y, o.rows()));
-                int t = TornadoKernels.LIN_TILE, rowsPerGroup = t * TornadoKernels.LIN_ROWS;
-                WorkerGrid2D grid = new WorkerGrid2D(ceil(o.out(), t) * t, ceil(o.rows(), rowsPerGroup) * t);
-                grid.setLocalWork(t, t, 1);
-                yield List.of(TwinCall.grid(id, grid, TornadoKernels::linearTiled, a.ctx(), x, o.in(), w, b, hasBias,
+                yield List.of(TwinCall.grid(id, linearGrid(o), TornadoKernels::linearTiled, a.ctx(), x, o.in(), w, b, hasBias,
                         o.out(), y, o.rows(), plain));
             }
             case Op.LayerNorm o -> List.of(TwinCall.of(id, TornadoKernels::layerNorm, a.f(o.x()), o.dim(), a.f(o.gamma()),
@@ -276,9 +339,50 @@ final class TornadoPlanExecutor implements PlanExecutor {
 
     private static int ceil(int n, int d) { return (n + d - 1) / d; }
 
+    /** The grid of linearTiled / linearTiled16: 16 x 16 work-items per 64-row x 16-column block of y. */
+    private static WorkerGrid2D linearGrid(Op.Linear o) {
+        int t = TornadoKernels.LIN_TILE, rowsPerGroup = t * TornadoKernels.LIN_ROWS;
+        WorkerGrid2D grid = new WorkerGrid2D(ceil(o.out(), t) * t, ceil(o.rows(), rowsPerGroup) * t);
+        grid.setLocalWork(t, t, 1);
+        return grid;
+    }
+
+    /** Whether this float buffer is held as 16-bit codes (an IntArray on the device). */
+    private static boolean is16(Plan plan, TornadoNativeArray[] device, float[] handle) {
+        return handle != null && device[plan.buffer(handle).id()] instanceof IntArray;
+    }
+
+    /**
+     * The float buffers stored as 16-bit codes for {@code weights}: host data (a weight, a constant, or a
+     * single call's input) that every step touching it reads as a Linear's weight.
+     */
+    static boolean[] sixteenBit(Plan plan, Precision weights) {
+        int nb = plan.buffers().size();
+        boolean[] sixteen = new boolean[nb];
+        if (weights == Precision.FP32) return sixteen;
+        int[] uses = new int[nb], asWeight = new int[nb];
+        for (Op step : plan.steps()) {
+            for (int id : plan.bufferIds(step)) if (id >= 0) uses[id]++;
+            if (step instanceof Op.Linear l) asWeight[plan.buffer(l.w()).id()]++;
+        }
+        for (Buffer b : plan.buffers()) {
+            Plan.Role r = b.role();
+            boolean hostData = r == Plan.Role.WEIGHT || r == Plan.Role.CONSTANT || r == Plan.Role.INPUT;
+            int id = b.id();
+            sixteen[id] = asWeight[id] > 0 && asWeight[id] == uses[id] && hostData && !b.isInt() && !b.resetEachRun();
+        }
+        return sixteen;
+    }
+
     /** A step's arrays (plan handles) as device arrays; an absent one is a 1-element dummy with flag 0. */
     record Args(Plan plan, TornadoNativeArray[] device, FloatArray none, KernelContext ctx) {
         Args(Plan plan, TornadoNativeArray[] device, FloatArray none) { this(plan, device, none, new KernelContext()); }
+
+        /** A float buffer the device holds as 16-bit codes. */
+        IntArray packed(float[] handle) { return (IntArray) device[plan.buffer(handle).id()]; }
+
+        /** The decode table of 16-bit weights, after the plan's buffers. */
+        FloatArray decodeTable() { return (FloatArray) device[plan.buffers().size()]; }
 
         FloatArray f(float[] handle) { return handle == null ? none : (FloatArray) device[plan.buffer(handle).id()]; }
 
@@ -289,7 +393,7 @@ final class TornadoPlanExecutor implements PlanExecutor {
 
     @Override
     public Map<String, float[]> run(Map<String, ?> inputs) {
-        upload(plan, device, inputs);
+        upload(plan, device, inputs, weights);
         long t0 = System.nanoTime();
         StringBuilder log = profile ? new StringBuilder() : null;
         if (profile) execution.clearProfiles();
@@ -317,9 +421,14 @@ final class TornadoPlanExecutor implements PlanExecutor {
      * (the @Parallel loops run as plain loops): tests the translation and the twins where no device is.
      */
     static Map<String, float[]> runTasksOnHost(Plan plan, Map<String, ?> inputs) {
-        TornadoNativeArray[] device = allocate(plan.requireValid());
+        return runTasksOnHost(plan, inputs, Precision.FP32);
+    }
+
+    /** {@link #runTasksOnHost(Plan, Map)} with the linear weights stored as {@code weights}. */
+    static Map<String, float[]> runTasksOnHost(Plan plan, Map<String, ?> inputs, Precision weights) {
+        TornadoNativeArray[] device = allocate(plan.requireValid(), weights);
         FloatArray none = dummy();
-        upload(plan, device, inputs);
+        upload(plan, device, inputs, weights);
         Args args = new Args(plan, device, none);
         for (int s = 0; s < plan.steps().size(); s++) {
             for (TwinCall t : tasks("s" + s, plan.steps().get(s), args)) t.runOnHost();
@@ -327,11 +436,13 @@ final class TornadoPlanExecutor implements PlanExecutor {
         return download(plan, device);
     }
 
-    private static TornadoNativeArray[] allocate(Plan plan) {
-        TornadoNativeArray[] device = new TornadoNativeArray[plan.buffers().size()];
+    private static TornadoNativeArray[] allocate(Plan plan, Precision weights) {
+        int nb = plan.buffers().size();
+        TornadoNativeArray[] device = new TornadoNativeArray[nb + 1];
+        boolean[] sixteen = sixteenBit(plan, weights);
         for (Buffer b : plan.buffers()) {
-            if (b.isInt()) {
-                IntArray d = new IntArray(b.length());
+            if (b.isInt() || sixteen[b.id()]) {
+                IntArray d = new IntArray(sixteen[b.id()] ? HalfWeights.packedLength(b.length()) : b.length());
                 d.init(0); // off-heap arrays start with garbage
                 device[b.id()] = d;
             } else {
@@ -339,7 +450,14 @@ final class TornadoPlanExecutor implements PlanExecutor {
                 d.init(0f);
                 device[b.id()] = d;
             }
-            if (b.host() != null) copyIn(b.host(), device[b.id()]);
+            if (b.host() != null) copyIn(b, b.host(), device, weights);
+        }
+        boolean any = false;
+        for (boolean s : sixteen) any |= s;
+        if (any) {
+            FloatArray d = new FloatArray(HalfWeights.CODES);
+            copyIn(HalfWeights.decodeTable(weights), d);
+            device[nb] = d;
         }
         return device;
     }
@@ -351,11 +469,17 @@ final class TornadoPlanExecutor implements PlanExecutor {
         return none;
     }
 
-    private static void upload(Plan plan, TornadoNativeArray[] device, Map<String, ?> inputs) {
+    private static void upload(Plan plan, TornadoNativeArray[] device, Map<String, ?> inputs, Precision weights) {
         for (Buffer b : plan.buffers()) {
-            if (b.fromRunInputs()) copyIn(HostPlanExecutor.checkedInput(b, inputs), device[b.id()]);
-            else if (b.resetEachRun()) copyIn(b.host(), device[b.id()]);
+            if (b.fromRunInputs()) copyIn(b, HostPlanExecutor.checkedInput(b, inputs), device, weights);
+            else if (b.resetEachRun()) copyIn(b, b.host(), device, weights);
         }
+    }
+
+    /** A buffer's contents into its device array: packed to 16 bits where the device holds it so. */
+    private static void copyIn(Buffer b, Object src, TornadoNativeArray[] device, Precision weights) {
+        TornadoNativeArray d = device[b.id()];
+        copyIn(!b.isInt() && d instanceof IntArray ? HalfWeights.pack(weights, (float[]) src) : src, d);
     }
 
     private static Map<String, float[]> download(Plan plan, TornadoNativeArray[] device) {

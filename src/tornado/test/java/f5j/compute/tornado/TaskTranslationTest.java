@@ -3,6 +3,7 @@ package f5j.compute.tornado;
 import f5j.compute.Backend;
 import f5j.compute.Op;
 import f5j.compute.Ops;
+import f5j.compute.Precision;
 import f5j.compute.plan.DitPlanTest;
 import f5j.compute.plan.HostPlanExecutor;
 import f5j.compute.plan.Plan;
@@ -12,9 +13,14 @@ import f5j.testing.Goldens;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Map;
 import java.util.Random;
 
@@ -65,6 +71,101 @@ class TaskTranslationTest {
                         .as("rows %d in %d out %d bias %s", rows, in, out, bias != null).containsExactly(expected);
             }
         }
+    }
+
+    /**
+     * 16-bit device weights, whole DiT forwards: exactly the Linear weights are stored as 16-bit codes, and
+     * the tasks equal the reference backend's replay of the same plan with those weights rounded to the
+     * format (and differ from the fp32 run, so the rounding is really applied).
+     */
+    @ParameterizedTest
+    @EnumSource(value = Precision.class, names = {"FP16", "BF16"})
+    void ditPlanWith16BitWeightsEqualsCpuReplayOverRoundedWeights(Precision p) {
+        try (GoldenFile g = GoldenFile.open(Goldens.file("f5tts-tiny-v1/forward_cfg.safetensors"))) {
+            DitPlanTest.Case c = DitPlanTest.load(g);
+            Plan plan = c.record(c.x(), c.time());
+            Map<String, Object> in = Map.of("x", c.x().data, "cond", c.cond().data, "time", c.time());
+            float[] fp32 = TornadoPlanExecutor.runTasksOnHost(plan, in).get("pred").clone();
+            float[] got = TornadoPlanExecutor.runTasksOnHost(plan, in, p).get("pred");
+
+            boolean[] sixteen = TornadoPlanExecutor.sixteenBit(plan, p);
+            Set<Integer> linearWeights = new HashSet<>(), stored16 = new HashSet<>();
+            for (Op step : plan.steps()) if (step instanceof Op.Linear l) linearWeights.add(plan.buffer(l.w()).id());
+            for (int i = 0; i < sixteen.length; i++) if (sixteen[i]) stored16.add(i);
+            assertThat(stored16).as("16-bit buffers").isEqualTo(linearWeights);
+
+            // the model's arrays were loaded for this test alone: round its linear weights in place
+            for (int id : stored16) p.roundInPlace((float[]) plan.buffer(id).host(), plan.buffer(id).length());
+            float[] expected = new HostPlanExecutor(plan, Backend.reference()).run(in).get("pred");
+            assertThat(got).containsExactly(expected);
+            assertThat(got).isNotEqualTo(fp32);
+            // against PyTorch's fp32 result: past the fp32 golden tolerance, within the one documented for p
+            double rel = f5j.golden.Metrics.relError(got, g.raw("out/pred").toFloats());
+            assertThat(rel).isGreaterThan(1e-4).isLessThanOrEqualTo(f5j.golden.VerifyOptions.deviceWeightsRtol(p));
+
+            // the one-time upload: each 16-bit weight in half the bytes (an odd length rounds up), plus a
+            // decode table per task graph (all steps in one graph, then 40 a graph as on the device)
+            long saved = 0;
+            for (int id : stored16) saved += 4L * plan.buffer(id).length() - 4L * ((plan.buffer(id).length() + 1) / 2);
+            assertThat(saved).isPositive();
+            int ns = plan.steps().size();
+            for (int perGraph : new int[] {ns, 40}) {
+                long[] full = TornadoPlanExecutor.uploadBytes(plan, Precision.FP32, perGraph);
+                long[] half = TornadoPlanExecutor.uploadBytes(plan, p, perGraph);
+                int graphs = (ns + perGraph - 1) / perGraph; // every graph of a DiT forward has a linear
+                assertThat(half[0]).isEqualTo(full[0] - saved + 4L * HalfWeights.CODES * graphs);
+                assertThat(half[1]).as("per-run bytes: inputs only").isEqualTo(full[1]);
+            }
+        }
+    }
+
+    /**
+     * The 16-bit linear (tiled and run work-group by work-group in the stub build, its plain twin with the
+     * real tornado-api) on partial tiles, with weights that overflow fp16, fall into its subnormals or are
+     * -0: the plain kernel's bits over the weights rounded to the format.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Precision.class, names = {"FP16", "BF16"})
+    void sixteenBitLinearEqualsThePlainKernelOverRoundedWeights(Precision p) {
+        Random r = new Random(7);
+        for (int rows : new int[] {1, 37, 70}) {
+            for (int[] io : new int[][] {{37, 19}, {16, 16}, {5, 33}}) {
+                int in = io[0], out = io[1];
+                float[] x = new float[rows * in], w = new float[out * in], b = new float[out];
+                for (float[] a : new float[][] {x, w, b}) for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
+                w[0] = 1e5f;
+                w[1] = 3e-7f;
+                w[2] = -0f;
+                w[w.length - 1] = 1.0009765625f; // a tie between two fp16 values
+                float[] wCopy = w.clone();
+                for (float[] bias : new float[][] {b, null}) {
+                    Op op = new Op.Linear(x, rows, in, w, bias, out, new float[rows * out]);
+                    Map<String, Object> inputs = new HashMap<>(Map.of("x", x, "w", w));
+                    if (bias != null) inputs.put("b", bias);
+                    float[] expected = new float[rows * out];
+                    f5j.compute.Kernels.linear(x, in, p.rounded(w), bias, bias != null, out, expected, 0, rows);
+                    assertThat(TornadoPlanExecutor.runTasksOnHost(Plan.ofCall(op), inputs, p).get("y"))
+                            .as("rows %d in %d out %d bias %s", rows, in, out, bias != null).containsExactly(expected);
+
+                    // and the plain twin, which -Df5j.tornado.tiled=false runs on the device
+                    FloatArray fx = floats(x), fb = floats(bias == null ? new float[1] : bias), fy = floats(new float[rows * out]);
+                    int[] packed = HalfWeights.pack(p, w);
+                    IntArray fw = new IntArray(packed.length);
+                    for (int i = 0; i < packed.length; i++) fw.set(i, packed[i]);
+                    TornadoKernels.linear16(fx, in, fw, floats(HalfWeights.decodeTable(p)), fb, bias != null ? 1 : 0, out, fy, rows);
+                    float[] plain = new float[rows * out];
+                    for (int i = 0; i < plain.length; i++) plain[i] = fy.get(i);
+                    assertThat(plain).as("plain twin, rows %d in %d out %d", rows, in, out).containsExactly(expected);
+                }
+                assertThat(w).as("the caller's weights are not modified").containsExactly(wCopy);
+            }
+        }
+    }
+
+    private static FloatArray floats(float[] v) {
+        FloatArray a = new FloatArray(v.length);
+        for (int i = 0; i < v.length; i++) a.set(i, v[i]);
+        return a;
     }
 
     @Test
