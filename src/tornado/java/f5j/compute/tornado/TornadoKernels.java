@@ -369,6 +369,168 @@ public final class TornadoKernels {
         }
     }
 
+    // ---- work-group kernels: attention, norms, GRN (KernelContext; each tested against its plain twin) ----
+
+    /** Queries per work-group and keys per K/V tile of {@link #attentionFlash}; largest head size it takes. */
+    public static final int ATT_Q = 32, ATT_K = 32, ATT_DH = 64;
+
+    /**
+     * {@link #attention} for a GPU (flash attention): a work-group of ATT_Q work-items takes ATT_Q
+     * consecutive queries of one (batch, head); it stages their q rows, then per tile of ATT_K keys the K
+     * and V rows and the tile's key mask, in local memory with coalesced loads (consecutive work-items read
+     * consecutive floats of a row). Each work-item keeps its query's running max and sum in registers and
+     * its output accumulators in a local slice; q and the accumulators are stored dimension-major, so
+     * work-items read consecutive floats while all read the same key (a broadcast). Per query it does the
+     * plain kernel's arithmetic in its order (keys in order, skipping masked ones; dimensions in order), so
+     * it equals {@link #attention} bit for bit on the JVM. Needs dh <= ATT_DH. Grid: global
+     * (ceil(len/ATT_Q)*ATT_Q, batch*heads), local (ATT_Q, 1).
+     */
+    public static void attentionFlash(KernelContext ctx, FloatArray q, FloatArray k, FloatArray v, int len, int heads,
+                                      int dh, FloatArray keyMask, int hasMask, FloatArray out) {
+        int lx = ctx.localIdx;
+        int i0 = ctx.groupIdx * ATT_Q, i = i0 + lx;
+        int bi = ctx.groupIdy / heads, h = ctx.groupIdy % heads;
+        int width = heads * dh;
+        float scale = 1f / (float) Math.sqrt(dh);
+        float[] qs = ctx.allocateFloatLocalArray(ATT_DH * ATT_Q);  // [d][query]
+        float[] acc = ctx.allocateFloatLocalArray(ATT_DH * ATT_Q); // [d][query]
+        float[] ks = ctx.allocateFloatLocalArray(ATT_K * ATT_DH);  // [key][d], dh floats per key
+        float[] vs = ctx.allocateFloatLocalArray(ATT_K * ATT_DH);
+        float[] kept = ctx.allocateFloatLocalArray(ATT_K);
+        int qn = Math.min(ATT_Q, len - i0);
+        for (int e = lx; e < qn * dh; e += ATT_Q) {
+            int qq = e / dh, d = e % dh;
+            qs[d * ATT_Q + qq] = q.get((bi * len + i0 + qq) * width + h * dh + d);
+        }
+        for (int d = 0; d < dh; d++) acc[d * ATT_Q + lx] = 0f;
+        float max = Float.NEGATIVE_INFINITY, sum = 0f;
+        for (int j0 = 0; j0 < len; j0 += ATT_K) {
+            int kn = Math.min(ATT_K, len - j0);
+            for (int e = lx; e < kn * dh; e += ATT_Q) {
+                int ko = (bi * len + j0 + e / dh) * width + h * dh + e % dh;
+                ks[e] = k.get(ko);
+                vs[e] = v.get(ko);
+            }
+            for (int jj = lx; jj < kn; jj += ATT_Q) kept[jj] = hasMask == 0 ? 1f : keyMask.get(bi * len + j0 + jj);
+            ctx.localBarrier();
+            if (i < len) {
+                for (int jj = 0; jj < kn; jj++) {
+                    if (kept[jj] != 0f) {
+                        float s = 0f;
+                        for (int d = 0; d < dh; d++) s += qs[d * ATT_Q + lx] * ks[jj * dh + d];
+                        s *= scale;
+                        if (s > max) {
+                            float c = (float) Math.exp(max - s);
+                            sum *= c;
+                            for (int d = 0; d < dh; d++) acc[d * ATT_Q + lx] = acc[d * ATT_Q + lx] * c;
+                            max = s;
+                        }
+                        float p = (float) Math.exp(s - max);
+                        sum += p;
+                        for (int d = 0; d < dh; d++) acc[d * ATT_Q + lx] = acc[d * ATT_Q + lx] + p * vs[jj * dh + d];
+                    }
+                }
+            }
+            ctx.localBarrier(); // the tile is read by all before the next one overwrites it
+        }
+        if (i < len) {
+            float inv = sum > 0f ? 1f / sum : 0f;
+            int qo = (bi * len + i) * width + h * dh;
+            for (int d = 0; d < dh; d++) out.set(qo + d, acc[d * ATT_Q + lx] * inv);
+        }
+    }
+
+    /** Work-items per row (one work-group per row) of {@link #layerNormGroup} and {@link #rmsNormGroup}. */
+    public static final int NORM_WG = 128;
+
+    /**
+     * {@link #layerNorm} with one work-group of NORM_WG work-items per row: each work-item sums a strided
+     * slice of the row, a tree in local memory adds the partial sums (mean, then the squared deviations),
+     * and the normalisation is spread over the work-items. The sums are added in another order than the
+     * plain kernel's, so mean and variance may differ in the last bits (tested with a derived tolerance);
+     * the normalisation itself is the plain kernel's expression. Grid: global (NORM_WG, rows), local
+     * (NORM_WG, 1).
+     */
+    public static void layerNormGroup(KernelContext ctx, FloatArray x, int dim, FloatArray gamma, FloatArray beta,
+                                      int affine, float eps, FloatArray y) {
+        int lx = ctx.localIdx, o = ctx.groupIdy * dim;
+        float[] part = ctx.allocateFloatLocalArray(NORM_WG);
+        float s = 0f;
+        for (int i = lx; i < dim; i += NORM_WG) s += x.get(o + i);
+        part[lx] = s;
+        ctx.localBarrier();
+        for (int stride = NORM_WG / 2; stride > 0; stride >>= 1) {
+            if (lx < stride) part[lx] = part[lx] + part[lx + stride];
+            ctx.localBarrier();
+        }
+        float mean = part[0] / dim;
+        ctx.localBarrier(); // all have read part[0] before it is reused
+        float sq = 0f;
+        for (int i = lx; i < dim; i += NORM_WG) {
+            float d = x.get(o + i) - mean;
+            sq += d * d;
+        }
+        part[lx] = sq;
+        ctx.localBarrier();
+        for (int stride = NORM_WG / 2; stride > 0; stride >>= 1) {
+            if (lx < stride) part[lx] = part[lx] + part[lx + stride];
+            ctx.localBarrier();
+        }
+        float inv = 1f / (float) Math.sqrt(part[0] / dim + eps);
+        for (int i = lx; i < dim; i += NORM_WG) {
+            float v = (x.get(o + i) - mean) * inv;
+            y.set(o + i, affine != 0 ? v * gamma.get(i) + beta.get(i) : v);
+        }
+    }
+
+    /** {@link #rmsNorm} as {@link #layerNormGroup} does it: one work-group per row, a tree for the sum of squares. */
+    public static void rmsNormGroup(KernelContext ctx, FloatArray x, int dim, FloatArray gamma, float eps,
+                                    FloatArray y) {
+        int lx = ctx.localIdx, o = ctx.groupIdy * dim;
+        float[] part = ctx.allocateFloatLocalArray(NORM_WG);
+        float s = 0f;
+        for (int i = lx; i < dim; i += NORM_WG) s += x.get(o + i) * x.get(o + i);
+        part[lx] = s;
+        ctx.localBarrier();
+        for (int stride = NORM_WG / 2; stride > 0; stride >>= 1) {
+            if (lx < stride) part[lx] = part[lx] + part[lx + stride];
+            ctx.localBarrier();
+        }
+        float inv = 1f / (float) Math.sqrt(part[0] / dim + eps);
+        for (int i = lx; i < dim; i += NORM_WG) y.set(o + i, x.get(o + i) * inv * gamma.get(i));
+    }
+
+    /**
+     * First part of {@link #grnScale} spread out: one work-item per (batch, channel) sums the squares over
+     * time, in the plain kernel's order (consecutive work-items read consecutive channels), and stores the
+     * L2 norm in nx; {@link #grnNormalize} then divides by the mean over channels.
+     */
+    public static void grnSumSquares(FloatArray x, int len, int dim, FloatArray nx, int batch) {
+        for (@Parallel int b = 0; b < batch; b++) {
+            for (@Parallel int d = 0; d < dim; d++) {
+                int xo = b * len * dim + d;
+                float ss = 0f;
+                for (int t = 0; t < len; t++) {
+                    float v = x.get(xo + t * dim);
+                    ss += v * v;
+                }
+                nx.set(b * dim + d, (float) Math.sqrt(ss));
+            }
+        }
+    }
+
+    /** Second part of {@link #grnScale}: per batch item the mean of the norms (channels in order, 2*dim flops). */
+    public static void grnNormalize(FloatArray nx, int dim, int batch) {
+        for (@Parallel int b = 0; b < batch; b++) {
+            int no = b * dim;
+            float mean = 0f;
+            for (int d = 0; d < dim; d++) mean += nx.get(no + d);
+            mean /= dim;
+            float den = mean + 1e-6f;
+            for (int d = 0; d < dim; d++) nx.set(no + d, nx.get(no + d) / den);
+        }
+    }
+
     // ---- audio/Vocos ----
 
     public static void scaleLast(FloatArray x, int dim, FloatArray g, FloatArray y, int rows) {

@@ -36,6 +36,15 @@ record TwinCall(String id, Object fn, Object[] args, Runnable onHost, WorkerGrid
         return new TwinCall(id, fn, new Object[] {ctx, a2, a3, a4, a5, a6, a7, a8, a9}, host, grid);
     }
 
+    /** A KernelContext kernel of 9 arguments after the context, on {@code grid}; {@code plain}: its twin. */
+    static <T2, T3, T4, T5, T6, T7, T8, T9, T10> TwinCall grid(String id, WorkerGrid grid,
+            Task10<KernelContext, T2, T3, T4, T5, T6, T7, T8, T9, T10> fn, KernelContext ctx,
+            T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, Runnable plain) {
+        Runnable host = HOST_GRID == null ? plain
+                : () -> hostGrid(grid, c -> fn.apply(c, a2, a3, a4, a5, a6, a7, a8, a9, a10));
+        return new TwinCall(id, fn, new Object[] {ctx, a2, a3, a4, a5, a6, a7, a8, a9, a10}, host, grid);
+    }
+
     /** Whether KernelContext kernels run as themselves on the JVM (the stub build), not as their plain twins. */
     static boolean emulatesGrids() { return HOST_GRID != null; }
 
@@ -59,6 +68,21 @@ record TwinCall(String id, Object fn, Object[] args, Runnable onHost, WorkerGrid
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
+    }
+
+    /** A KernelContext kernel of 5 arguments after the context, on {@code grid}; {@code plain}: its twin. */
+    static <T2, T3, T4, T5, T6> TwinCall grid(String id, WorkerGrid grid, Task6<KernelContext, T2, T3, T4, T5, T6> fn,
+            KernelContext ctx, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, Runnable plain) {
+        Runnable host = HOST_GRID == null ? plain : () -> hostGrid(grid, c -> fn.apply(c, a2, a3, a4, a5, a6));
+        return new TwinCall(id, fn, new Object[] {ctx, a2, a3, a4, a5, a6}, host, grid);
+    }
+
+    /** A KernelContext kernel of 7 arguments after the context, on {@code grid}; {@code plain}: its twin. */
+    static <T2, T3, T4, T5, T6, T7, T8> TwinCall grid(String id, WorkerGrid grid,
+            Task8<KernelContext, T2, T3, T4, T5, T6, T7, T8> fn, KernelContext ctx,
+            T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, Runnable plain) {
+        Runnable host = HOST_GRID == null ? plain : () -> hostGrid(grid, c -> fn.apply(c, a2, a3, a4, a5, a6, a7, a8));
+        return new TwinCall(id, fn, new Object[] {ctx, a2, a3, a4, a5, a6, a7, a8}, host, grid);
     }
 
     static <T1, T2, T3, T4> TwinCall of(String id, Task4<T1, T2, T3, T4> fn, T1 a1, T2 a2, T3 a3, T4 a4) {
