@@ -379,10 +379,10 @@ public final class TornadoKernels {
      * consecutive queries of one (batch, head); it stages their q rows, then per tile of ATT_K keys the K
      * and V rows and the tile's key mask, in local memory with coalesced loads (consecutive work-items read
      * consecutive floats of a row). Each work-item keeps its query's running max and sum in registers and
-     * its output accumulators in a local slice; q and the accumulators are stored dimension-major, so
-     * work-items read consecutive floats while all read the same key (a broadcast). Per query it does the
-     * plain kernel's arithmetic in its order (keys in order, skipping masked ones; dimensions in order), so
-     * it equals {@link #attention} bit for bit on the JVM. Needs dh <= ATT_DH. Grid: global
+     * its output accumulators in a local row; q and accumulator rows are dh + 1 floats apart, so the
+     * work-items of a warp hit different banks, while all read the same key (a broadcast). Per query it
+     * does the plain kernel's arithmetic in its order (keys in order, skipping masked ones; dimensions in
+     * order), so it equals {@link #attention} bit for bit on the JVM. Needs dh <= ATT_DH. Grid: global
      * (ceil(len/ATT_Q)*ATT_Q, batch*heads), local (ATT_Q, 1).
      */
     public static void attentionFlash(KernelContext ctx, FloatArray q, FloatArray k, FloatArray v, int len, int heads,
@@ -392,17 +392,18 @@ public final class TornadoKernels {
         int bi = ctx.groupIdy / heads, h = ctx.groupIdy % heads;
         int width = heads * dh;
         float scale = 1f / (float) Math.sqrt(dh);
-        float[] qs = ctx.allocateFloatLocalArray(ATT_DH * ATT_Q);  // [d][query]
-        float[] acc = ctx.allocateFloatLocalArray(ATT_DH * ATT_Q); // [d][query]
+        float[] qs = ctx.allocateFloatLocalArray(ATT_Q * (ATT_DH + 1));  // [query][d], rows dh + 1 apart
+        float[] acc = ctx.allocateFloatLocalArray(ATT_Q * (ATT_DH + 1)); // [query][d]
         float[] ks = ctx.allocateFloatLocalArray(ATT_K * ATT_DH);  // [key][d], dh floats per key
         float[] vs = ctx.allocateFloatLocalArray(ATT_K * ATT_DH);
         float[] kept = ctx.allocateFloatLocalArray(ATT_K);
         int qn = Math.min(ATT_Q, len - i0);
-        for (int e = lx; e < qn * dh; e += ATT_Q) {
+        for (int e = lx; e < ATT_Q * dh; e += ATT_Q) { // rows past len as zeros: every work-item runs alike
             int qq = e / dh, d = e % dh;
-            qs[d * ATT_Q + qq] = q.get((bi * len + i0 + qq) * width + h * dh + d);
+            qs[qq * (dh + 1) + d] = qq < qn ? q.get((bi * len + i0 + qq) * width + h * dh + d) : 0f;
         }
-        for (int d = 0; d < dh; d++) acc[d * ATT_Q + lx] = 0f;
+        int qo = lx * (dh + 1); // this work-item's query row in qs and acc
+        for (int d = 0; d < dh; d++) acc[qo + d] = 0f;
         float max = Float.NEGATIVE_INFINITY, sum = 0f;
         for (int j0 = 0; j0 < len; j0 += ATT_K) {
             int kn = Math.min(ATT_K, len - j0);
@@ -413,30 +414,26 @@ public final class TornadoKernels {
             }
             for (int jj = lx; jj < kn; jj += ATT_Q) kept[jj] = hasMask == 0 ? 1f : keyMask.get(bi * len + j0 + jj);
             ctx.localBarrier();
-            if (i < len) {
-                for (int jj = 0; jj < kn; jj++) {
-                    if (kept[jj] != 0f) {
-                        float s = 0f;
-                        for (int d = 0; d < dh; d++) s += qs[d * ATT_Q + lx] * ks[jj * dh + d];
-                        s *= scale;
-                        if (s > max) {
-                            float c = (float) Math.exp(max - s);
-                            sum *= c;
-                            for (int d = 0; d < dh; d++) acc[d * ATT_Q + lx] = acc[d * ATT_Q + lx] * c;
-                            max = s;
-                        }
-                        float p = (float) Math.exp(s - max);
-                        sum += p;
-                        for (int d = 0; d < dh; d++) acc[d * ATT_Q + lx] = acc[d * ATT_Q + lx] + p * vs[jj * dh + d];
-                    }
+            for (int jj = 0; jj < kn; jj++) {
+                if (hasMask == 0 || kept[jj] != 0f) {
+                    float s = 0f;
+                    for (int d = 0; d < dh; d++) s += qs[qo + d] * ks[jj * dh + d];
+                    s *= scale;
+                    // where the max stays, the plain kernel does not rescale: multiplying by exactly 1 leaves
+                    // every value as it is, so one branch-free update serves both cases
+                    float c = (float) Math.exp(s > max ? max - s : 0f);
+                    max = s > max ? s : max;
+                    float p = (float) Math.exp(s - max);
+                    sum = sum * c + p;
+                    for (int d = 0; d < dh; d++) acc[qo + d] = acc[qo + d] * c + p * vs[jj * dh + d];
                 }
             }
             ctx.localBarrier(); // the tile is read by all before the next one overwrites it
         }
         if (i < len) {
             float inv = sum > 0f ? 1f / sum : 0f;
-            int qo = (bi * len + i) * width + h * dh;
-            for (int d = 0; d < dh; d++) out.set(qo + d, acc[d * ATT_Q + lx] * inv);
+            int oo = (bi * len + i) * width + h * dh;
+            for (int d = 0; d < dh; d++) out.set(oo + d, acc[qo + d] * inv);
         }
     }
 
