@@ -419,13 +419,15 @@ public final class TornadoKernels {
                     float s = 0f;
                     for (int d = 0; d < dh; d++) s += qs[qo + d] * ks[jj * dh + d];
                     s *= scale;
-                    // where the max stays, the plain kernel does not rescale: multiplying by exactly 1 leaves
-                    // every value as it is, so one branch-free update serves both cases
-                    float c = (float) Math.exp(s > max ? max - s : 0f);
-                    max = s > max ? s : max;
+                    if (s > max) { // rare after the first keys: a branch costs a warp less than rescaling always
+                        float c = (float) Math.exp(max - s);
+                        sum *= c;
+                        for (int d = 0; d < dh; d++) acc[qo + d] = acc[qo + d] * c;
+                        max = s;
+                    }
                     float p = (float) Math.exp(s - max);
-                    sum = sum * c + p;
-                    for (int d = 0; d < dh; d++) acc[qo + d] = acc[qo + d] * c + p * vs[jj * dh + d];
+                    sum += p;
+                    for (int d = 0; d < dh; d++) acc[qo + d] = acc[qo + d] + p * vs[jj * dh + d];
                 }
             }
             ctx.localBarrier(); // the tile is read by all before the next one overwrites it
