@@ -16,6 +16,7 @@ import java.util.Random;
  *     -cp "/tmp/kb:target/f5j.jar:target/lib/*" KernelBench attention 2 200 12 64 [masked] [runs]   # batch len heads dh
  *   ... KernelBench layernorm 400 768 [runs]                                              # rows dim
  *   ... KernelBench grn 2 200 1024 [runs]                                                 # batch len dim
+ *   ... KernelBench conv 2 200 768 31 16 [runs]                                           # batch len dim k groups
  * -Df5j.tornado.grouped=false times the plain @Parallel twins instead of the work-group kernels.
  */
 public class KernelBench {
@@ -59,7 +60,17 @@ public class KernelBench {
                 out = "y";
                 nArgs = 4;
             }
-            default -> throw new IllegalArgumentException("attention | layernorm | grn");
+            case "conv" -> {
+                int batch = Integer.parseInt(a[1]), len = Integer.parseInt(a[2]), dim = Integer.parseInt(a[3]),
+                        k = Integer.parseInt(a[4]), groups = Integer.parseInt(a[5]);
+                float[] x = randn(r, batch * len * dim), w = randn(r, dim * (dim / groups) * k), b = randn(r, dim);
+                op = new Op.Conv1d(x, batch, len, dim, w, b, dim, k, groups, k / 2, new float[x.length]);
+                in.putAll(Map.of("x", x, "w", w, "b", b));
+                flops = 2.0 * batch * len * dim * (dim / groups) * k;
+                out = "y";
+                nArgs = 6;
+            }
+            default -> throw new IllegalArgumentException("attention | layernorm | grn | conv");
         }
         int runs = a.length > nArgs ? Integer.parseInt(a[nArgs]) : 5;
         Backend be = (Backend) Class.forName("f5j.compute.tornado.TornadoBackend").getMethod("create").invoke(null);

@@ -530,6 +530,77 @@ public final class TornadoKernels {
         }
     }
 
+    /** Out channels by positions per work-group of {@link #conv1dTiled}: CONV_TILE by CONV_TILE * CONV_ROWS. */
+    public static final int CONV_TILE = 16, CONV_ROWS = 4;
+
+    /**
+     * {@link #conv1d} for a GPU, for groups of at least a few channels (ConvPositionEmbedding: k 31, 16
+     * groups; the Vocos embedding): a work-group of 16 x 16 work-items computes 64 positions x 16 out
+     * channels of one group and one batch item. Per tap j and 16-wide slice of the group's in channels it
+     * stages the 64 shifted x rows (coalesced) and the 16 x 16 weights in local memory, then each work-item
+     * adds them into 4 positions of its channel from local memory, as linearTiled does. Every output still
+     * starts from its bias and adds taps in order, in channels in order, skipping taps that fall in the
+     * padding, so it equals {@link #conv1d} bit for bit on the JVM. Grid: global (groups *
+     * ceil(coutG/16) * 16, batch * ceil(len/64) * 16), local (16, 16).
+     */
+    public static void conv1dTiled(KernelContext ctx, FloatArray x, int len, int cin, FloatArray w, FloatArray b,
+                                   int hasBias, int cout, int k, int groups, int pad, FloatArray y) {
+        int lx = ctx.localIdx, ly = ctx.localIdy;
+        int cinG = cin / groups, coutG = cout / groups;
+        int tilesPerGroup = (coutG + CONV_TILE - 1) / CONV_TILE;
+        int tilesPerItem = (len + CONV_TILE * CONV_ROWS - 1) / (CONV_TILE * CONV_ROWS);
+        int g = ctx.groupIdx / tilesPerGroup, ocEnd = (g + 1) * coutG;
+        int oc0 = g * coutG + (ctx.groupIdx % tilesPerGroup) * CONV_TILE, oc = oc0 + lx, wOc = oc0 + ly;
+        int bi = ctx.groupIdy / tilesPerItem, t0 = (ctx.groupIdy % tilesPerItem) * (CONV_TILE * CONV_ROWS);
+        int r0 = t0 + ly * CONV_ROWS; // this work-item's first position
+        float[] xs = ctx.allocateFloatLocalArray(CONV_TILE * CONV_ROWS * CONV_TILE); // [64 positions][16 channels]
+        float[] ws = ctx.allocateFloatLocalArray(CONV_TILE * (CONV_TILE + 1));       // [16 channels][16 outs], padded
+        float bias = hasBias != 0 && oc < ocEnd ? b.get(oc) : 0f;
+        float acc0 = bias, acc1 = bias, acc2 = bias, acc3 = bias;
+        int xb = ly * CONV_ROWS * CONV_TILE;
+        for (int j = 0; j < k; j++) {
+            int ts = r0 + j - pad; // the input position of this work-item's first row at tap j
+            boolean in0 = ts >= 0 && ts < len, in1 = ts + 1 >= 0 && ts + 1 < len;
+            boolean in2 = ts + 2 >= 0 && ts + 2 < len, in3 = ts + 3 >= 0 && ts + 3 < len;
+            for (int c0 = 0; c0 < cinG; c0 += CONV_TILE) {
+                int ic = c0 + lx;
+                for (int jr = 0; jr < CONV_ROWS; jr++) {
+                    int rr = ly * CONV_ROWS + jr, tt = t0 + rr + j - pad;
+                    xs[rr * CONV_TILE + lx] = tt >= 0 && tt < len && ic < cinG
+                            ? x.get((bi * len + tt) * cin + g * cinG + ic) : 0f;
+                }
+                ws[lx * (CONV_TILE + 1) + ly] = wOc < ocEnd && ic < cinG ? w.get((wOc * cinG + ic) * k + j) : 0f;
+                ctx.localBarrier();
+                int kn = Math.min(CONV_TILE, cinG - c0); // only real terms, as in linearTiled
+                if (in0 && in1 && in2 && in3) {
+                    for (int kk = 0; kk < kn; kk++) {
+                        float wv = ws[kk * (CONV_TILE + 1) + lx];
+                        acc0 += wv * xs[xb + kk];
+                        acc1 += wv * xs[xb + CONV_TILE + kk];
+                        acc2 += wv * xs[xb + 2 * CONV_TILE + kk];
+                        acc3 += wv * xs[xb + 3 * CONV_TILE + kk];
+                    }
+                } else { // near the ends: a tap in the padding is skipped, as the plain kernel does
+                    for (int kk = 0; kk < kn; kk++) {
+                        float wv = ws[kk * (CONV_TILE + 1) + lx];
+                        if (in0) acc0 += wv * xs[xb + kk];
+                        if (in1) acc1 += wv * xs[xb + CONV_TILE + kk];
+                        if (in2) acc2 += wv * xs[xb + 2 * CONV_TILE + kk];
+                        if (in3) acc3 += wv * xs[xb + 3 * CONV_TILE + kk];
+                    }
+                }
+                ctx.localBarrier();
+            }
+        }
+        if (oc < ocEnd) {
+            int yo = (bi * len + r0) * cout + oc;
+            if (r0 < len) y.set(yo, acc0);
+            if (r0 + 1 < len) y.set(yo + cout, acc1);
+            if (r0 + 2 < len) y.set(yo + 2 * cout, acc2);
+            if (r0 + 3 < len) y.set(yo + 3 * cout, acc3);
+        }
+    }
+
     // ---- audio/Vocos ----
 
     public static void scaleLast(FloatArray x, int dim, FloatArray g, FloatArray y, int rows) {

@@ -194,8 +194,21 @@ final class TornadoPlanExecutor implements PlanExecutor {
             case Op.GeluTanh o -> List.of(TwinCall.of(id, TornadoKernels::geluTanh, a.f(o.x()), a.f(o.y()), o.n()));
             case Op.Add o -> List.of(TwinCall.of(id, TornadoKernels::add, a.f(o.a()), a.f(o.b()), a.f(o.y()), o.n()));
             case Op.Mul o -> List.of(TwinCall.of(id, TornadoKernels::mul, a.f(o.a()), a.f(o.b()), a.f(o.y()), o.n()));
-            case Op.Conv1d o -> List.of(TwinCall.of(id, TornadoKernels::conv1d, a.f(o.x()), o.len(), o.cin(), a.f(o.w()),
-                    a.f(o.b()), a.flag(o.b()), o.cout(), o.k(), o.groups(), o.pad(), a.f(o.y()), o.batch() * o.len()));
+            case Op.Conv1d o -> {
+                FloatArray x = a.f(o.x()), w = a.f(o.w()), b = a.f(o.b()), y = a.f(o.y());
+                int hasBias = a.flag(o.b()), coutG = o.cout() / o.groups(), positions = o.batch() * o.len();
+                // depthwise convolutions (one channel per group) would leave a channel tile nearly idle
+                if (!GROUPED || coutG < CONV_MIN_GROUP || o.cin() / o.groups() < CONV_MIN_GROUP) {
+                    yield List.of(TwinCall.of(id, TornadoKernels::conv1d, x, o.len(), o.cin(), w, b, hasBias, o.cout(),
+                            o.k(), o.groups(), o.pad(), y, positions));
+                }
+                int t = TornadoKernels.CONV_TILE, perGroup = t * TornadoKernels.CONV_ROWS;
+                WorkerGrid2D grid = new WorkerGrid2D(o.groups() * ceil(coutG, t) * t, o.batch() * ceil(o.len(), perGroup) * t);
+                grid.setLocalWork(t, t, 1);
+                yield List.of(TwinCall.grid(id, grid, TornadoKernels::conv1dTiled, a.ctx(), x, o.len(), o.cin(), w, b,
+                        hasBias, o.cout(), o.k(), o.groups(), o.pad(), y, () -> TornadoKernels.conv1d(x, o.len(), o.cin(),
+                                w, b, hasBias, o.cout(), o.k(), o.groups(), o.pad(), y, positions)));
+            }
             case Op.Attention o -> {
                 FloatArray q = a.f(o.q()), k = a.f(o.k()), v = a.f(o.v()), m = a.f(o.keyMask()), out = a.f(o.out());
                 int hasMask = a.flag(o.keyMask()), rows = o.batch() * o.heads() * o.len();
@@ -253,10 +266,13 @@ final class TornadoPlanExecutor implements PlanExecutor {
     private static int ceil(int n, int d) { return (n + d - 1) / d; }
 
     /**
-     * Attention, the norms and GRN as their work-group kernels (default) or the plain @Parallel twins
-     * (-Df5j.tornado.grouped=false, to compare).
+     * Attention, the norms, GRN and the grouped convolutions as their work-group kernels (default) or the
+     * plain @Parallel twins (-Df5j.tornado.grouped=false, to compare).
      */
     static final boolean GROUPED = !"false".equals(System.getProperty("f5j.tornado.grouped"));
+
+    /** Fewest in and out channels per group for which a convolution runs {@link TornadoKernels#conv1dTiled}. */
+    static final int CONV_MIN_GROUP = 4;
 
     /** One work-group of {@link TornadoKernels#NORM_WG} work-items per row. */
     private static WorkerGrid2D rowGroups(int rows) {

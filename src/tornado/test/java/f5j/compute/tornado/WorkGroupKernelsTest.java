@@ -82,6 +82,34 @@ class WorkGroupKernelsTest {
         }
     }
 
+    /**
+     * Grouped convolutions as the DiT's position embedding and Vocos' embedding run them, on sizes with
+     * partial position tiles, channel slices and channel tiles, taps reaching past both ends, with and
+     * without bias; and a depthwise one (the plain twin).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 37, 70})
+    void tiledConvEqualsThePlainKernel(int len) {
+        assumeGridEmulation();
+        Random r = new Random(len);
+        int batch = 2;
+        // {channels, k, groups}: 16 groups of 48 (the real ratio, fewer channels), 2 of 20, ungrouped, depthwise
+        for (int[] c : new int[][] {{96, 31, 2}, {40, 5, 2}, {20, 7, 1}, {16, 31, 4}, {8, 3, 8}}) {
+            int dim = c[0], k = c[1], groups = c[2];
+            float[] x = randn(r, batch * len * dim, 1f), w = randn(r, dim * (dim / groups) * k, 1f), b = randn(r, dim, 1f);
+            w[0] = Float.NaN; // tap 0 of channel 0: NaN where it is used, absent where it falls in the padding
+            for (float[] bias : new float[][] {b, null}) {
+                Op op = new Op.Conv1d(x, batch, len, dim, w, bias, dim, k, groups, k / 2, new float[x.length]);
+                Map<String, Object> in = new HashMap<>(Map.of("x", x, "w", w));
+                if (bias != null) in.put("b", bias);
+                float[] expected = new float[x.length];
+                Kernels.conv1d(x, len, dim, w, bias, bias != null, dim, k, groups, k / 2, expected, 0, batch * len);
+                assertThat(TornadoPlanExecutor.runTasksOnHost(Plan.ofCall(op), in).get("y"))
+                        .as("len %d %s bias %s", len, java.util.Arrays.toString(c), bias != null).containsExactly(expected);
+            }
+        }
+    }
+
     /** Dims below, at and above the work-group size, inputs centred and offset (a mean far from 0). */
     @ParameterizedTest
     @ValueSource(ints = {2, 37, 128, 300, 768, 1000})
