@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * than it was recorded with, i.e. a closed kernel program a device backend can execute as is.
  */
 public class DitPlanTest {
-    static final double TOL = 1e-4; // goldens README: single forward
+    public static final double TOL = 1e-4; // goldens README: single forward
 
     public record Case(DiT dit, Map<String, RawTensor> sd, DitArch arch, Tensor x, Tensor cond, long[][] text, float[] time,
                 boolean[][] mask, boolean cfg) {

@@ -438,6 +438,230 @@ public final class TornadoKernels {
         }
     }
 
+    // ---- work-group kernels: attention, norms, GRN (KernelContext; each tested against its plain twin) ----
+
+    /** Queries per work-group and keys per K/V tile of {@link #attentionFlash}; largest head size it takes. */
+    public static final int ATT_Q = 32, ATT_K = 32, ATT_DH = 64;
+
+    /**
+     * {@link #attention} for a GPU (flash attention): a work-group of ATT_Q work-items takes ATT_Q
+     * consecutive queries of one (batch, head); it stages their q rows, then per tile of ATT_K keys the K
+     * and V rows and the tile's key mask, in local memory with coalesced loads (consecutive work-items read
+     * consecutive floats of a row). Each work-item keeps its query's running max and sum in registers and
+     * its output accumulators in a local row; q and accumulator rows are dh + 1 floats apart, so the
+     * work-items of a warp hit different banks, while all read the same key (a broadcast). Per query it
+     * does the plain kernel's arithmetic in its order (keys in order, skipping masked ones; dimensions in
+     * order), so it equals {@link #attention} bit for bit on the JVM. Needs dh <= ATT_DH. Grid: global
+     * (ceil(len/ATT_Q)*ATT_Q, batch*heads), local (ATT_Q, 1).
+     */
+    public static void attentionFlash(KernelContext ctx, FloatArray q, FloatArray k, FloatArray v, int len, int heads,
+                                      int dh, FloatArray keyMask, int hasMask, FloatArray out) {
+        int lx = ctx.localIdx;
+        int i0 = ctx.groupIdx * ATT_Q, i = i0 + lx;
+        int bi = ctx.groupIdy / heads, h = ctx.groupIdy % heads;
+        int width = heads * dh;
+        float scale = 1f / (float) Math.sqrt(dh);
+        float[] qs = ctx.allocateFloatLocalArray(ATT_Q * (ATT_DH + 1));  // [query][d], rows dh + 1 apart
+        float[] acc = ctx.allocateFloatLocalArray(ATT_Q * (ATT_DH + 1)); // [query][d]
+        float[] ks = ctx.allocateFloatLocalArray(ATT_K * ATT_DH);  // [key][d], dh floats per key
+        float[] vs = ctx.allocateFloatLocalArray(ATT_K * ATT_DH);
+        float[] kept = ctx.allocateFloatLocalArray(ATT_K);
+        int qn = Math.min(ATT_Q, len - i0);
+        for (int e = lx; e < ATT_Q * dh; e += ATT_Q) { // rows past len as zeros: every work-item runs alike
+            int qq = e / dh, d = e % dh;
+            qs[qq * (dh + 1) + d] = qq < qn ? q.get((bi * len + i0 + qq) * width + h * dh + d) : 0f;
+        }
+        int qo = lx * (dh + 1); // this work-item's query row in qs and acc
+        for (int d = 0; d < dh; d++) acc[qo + d] = 0f;
+        float max = Float.NEGATIVE_INFINITY, sum = 0f;
+        for (int j0 = 0; j0 < len; j0 += ATT_K) {
+            int kn = Math.min(ATT_K, len - j0);
+            for (int e = lx; e < kn * dh; e += ATT_Q) {
+                int ko = (bi * len + j0 + e / dh) * width + h * dh + e % dh;
+                ks[e] = k.get(ko);
+                vs[e] = v.get(ko);
+            }
+            for (int jj = lx; jj < kn; jj += ATT_Q) kept[jj] = hasMask == 0 ? 1f : keyMask.get(bi * len + j0 + jj);
+            ctx.localBarrier();
+            for (int jj = 0; jj < kn; jj++) {
+                if (hasMask == 0 || kept[jj] != 0f) {
+                    float s = 0f;
+                    for (int d = 0; d < dh; d++) s += qs[qo + d] * ks[jj * dh + d];
+                    s *= scale;
+                    if (s > max) { // rare after the first keys: a branch costs a warp less than rescaling always
+                        float c = (float) Math.exp(max - s);
+                        sum *= c;
+                        for (int d = 0; d < dh; d++) acc[qo + d] = acc[qo + d] * c;
+                        max = s;
+                    }
+                    float p = (float) Math.exp(s - max);
+                    sum += p;
+                    for (int d = 0; d < dh; d++) acc[qo + d] = acc[qo + d] + p * vs[jj * dh + d];
+                }
+            }
+            ctx.localBarrier(); // the tile is read by all before the next one overwrites it
+        }
+        if (i < len) {
+            float inv = sum > 0f ? 1f / sum : 0f;
+            int oo = (bi * len + i) * width + h * dh;
+            for (int d = 0; d < dh; d++) out.set(oo + d, acc[qo + d] * inv);
+        }
+    }
+
+    /** Work-items per row (one work-group per row) of {@link #layerNormGroup} and {@link #rmsNormGroup}. */
+    public static final int NORM_WG = 128;
+
+    /**
+     * {@link #layerNorm} with one work-group of NORM_WG work-items per row: each work-item sums a strided
+     * slice of the row, a tree in local memory adds the partial sums (mean, then the squared deviations),
+     * and the normalisation is spread over the work-items. The sums are added in another order than the
+     * plain kernel's, so mean and variance may differ in the last bits (tested with a derived tolerance);
+     * the normalisation itself is the plain kernel's expression. Grid: global (NORM_WG, rows), local
+     * (NORM_WG, 1).
+     */
+    public static void layerNormGroup(KernelContext ctx, FloatArray x, int dim, FloatArray gamma, FloatArray beta,
+                                      int affine, float eps, FloatArray y) {
+        int lx = ctx.localIdx, o = ctx.groupIdy * dim;
+        float[] part = ctx.allocateFloatLocalArray(NORM_WG);
+        float s = 0f;
+        for (int i = lx; i < dim; i += NORM_WG) s += x.get(o + i);
+        part[lx] = s;
+        ctx.localBarrier();
+        for (int stride = NORM_WG / 2; stride > 0; stride >>= 1) {
+            if (lx < stride) part[lx] = part[lx] + part[lx + stride];
+            ctx.localBarrier();
+        }
+        float mean = part[0] / dim;
+        ctx.localBarrier(); // all have read part[0] before it is reused
+        float sq = 0f;
+        for (int i = lx; i < dim; i += NORM_WG) {
+            float d = x.get(o + i) - mean;
+            sq += d * d;
+        }
+        part[lx] = sq;
+        ctx.localBarrier();
+        for (int stride = NORM_WG / 2; stride > 0; stride >>= 1) {
+            if (lx < stride) part[lx] = part[lx] + part[lx + stride];
+            ctx.localBarrier();
+        }
+        float inv = 1f / (float) Math.sqrt(part[0] / dim + eps);
+        for (int i = lx; i < dim; i += NORM_WG) {
+            float v = (x.get(o + i) - mean) * inv;
+            y.set(o + i, affine != 0 ? v * gamma.get(i) + beta.get(i) : v);
+        }
+    }
+
+    /** {@link #rmsNorm} as {@link #layerNormGroup} does it: one work-group per row, a tree for the sum of squares. */
+    public static void rmsNormGroup(KernelContext ctx, FloatArray x, int dim, FloatArray gamma, float eps,
+                                    FloatArray y) {
+        int lx = ctx.localIdx, o = ctx.groupIdy * dim;
+        float[] part = ctx.allocateFloatLocalArray(NORM_WG);
+        float s = 0f;
+        for (int i = lx; i < dim; i += NORM_WG) s += x.get(o + i) * x.get(o + i);
+        part[lx] = s;
+        ctx.localBarrier();
+        for (int stride = NORM_WG / 2; stride > 0; stride >>= 1) {
+            if (lx < stride) part[lx] = part[lx] + part[lx + stride];
+            ctx.localBarrier();
+        }
+        float inv = 1f / (float) Math.sqrt(part[0] / dim + eps);
+        for (int i = lx; i < dim; i += NORM_WG) y.set(o + i, x.get(o + i) * inv * gamma.get(i));
+    }
+
+    /**
+     * First part of {@link #grnScale} spread out: one work-item per (batch, channel) sums the squares over
+     * time, in the plain kernel's order (consecutive work-items read consecutive channels), and stores the
+     * L2 norm in nx; {@link #grnNormalize} then divides by the mean over channels.
+     */
+    public static void grnSumSquares(FloatArray x, int len, int dim, FloatArray nx, int batch) {
+        for (@Parallel int b = 0; b < batch; b++) {
+            for (@Parallel int d = 0; d < dim; d++) {
+                int xo = b * len * dim + d;
+                float ss = 0f;
+                for (int t = 0; t < len; t++) {
+                    float v = x.get(xo + t * dim);
+                    ss += v * v;
+                }
+                nx.set(b * dim + d, (float) Math.sqrt(ss));
+            }
+        }
+    }
+
+    /** Second part of {@link #grnScale}: per batch item the mean of the norms (channels in order, 2*dim flops). */
+    public static void grnNormalize(FloatArray nx, int dim, int batch) {
+        for (@Parallel int b = 0; b < batch; b++) {
+            int no = b * dim;
+            float mean = 0f;
+            for (int d = 0; d < dim; d++) mean += nx.get(no + d);
+            mean /= dim;
+            float den = mean + 1e-6f;
+            for (int d = 0; d < dim; d++) nx.set(no + d, nx.get(no + d) / den);
+        }
+    }
+
+    /** Out channels by positions per work-group of {@link #conv1dTiled}: CONV_TILE by CONV_TILE * CONV_ROWS. */
+    public static final int CONV_TILE = 16, CONV_ROWS = 4;
+
+    /**
+     * {@link #conv1d} for a GPU, for groups of at least a few channels (ConvPositionEmbedding: k 31, 16
+     * groups; the Vocos embedding): a work-group of 16 x 16 work-items computes 64 positions x 16 out
+     * channels of one group and one batch item. Per tap j and 16-wide slice of the group's in channels it
+     * stages the 64 shifted x rows (coalesced) and the 16 x 16 weights in local memory, then each work-item
+     * adds them into 4 positions of its channel from local memory, as linearTiled does. Every output still
+     * starts from its bias and adds taps in order, in channels in order, skipping taps that fall in the
+     * padding, so it equals {@link #conv1d} bit for bit on the JVM. Grid: global (groups *
+     * ceil(coutG/16) * 16, batch * ceil(len/64) * 16), local (16, 16).
+     */
+    public static void conv1dTiled(KernelContext ctx, FloatArray x, int len, int cin, FloatArray w, FloatArray b,
+                                   int hasBias, int cout, int k, int groups, int pad, FloatArray y) {
+        int lx = ctx.localIdx, ly = ctx.localIdy;
+        int cinG = cin / groups, coutG = cout / groups;
+        int tilesPerGroup = (coutG + CONV_TILE - 1) / CONV_TILE;
+        int tilesPerItem = (len + CONV_TILE * CONV_ROWS - 1) / (CONV_TILE * CONV_ROWS);
+        int g = ctx.groupIdx / tilesPerGroup, ocEnd = (g + 1) * coutG;
+        int oc0 = g * coutG + (ctx.groupIdx % tilesPerGroup) * CONV_TILE, oc = oc0 + lx, wOc = oc0 + ly;
+        int bi = ctx.groupIdy / tilesPerItem, t0 = (ctx.groupIdy % tilesPerItem) * (CONV_TILE * CONV_ROWS);
+        int r0 = t0 + ly * CONV_ROWS; // this work-item's first position
+        float[] xs = ctx.allocateFloatLocalArray(CONV_TILE * CONV_ROWS * CONV_TILE); // [64 positions][16 channels]
+        float[] ws = ctx.allocateFloatLocalArray(CONV_TILE * (CONV_TILE + 1));       // [16 channels][16 outs], padded
+        float bias = hasBias != 0 && oc < ocEnd ? b.get(oc) : 0f;
+        float acc0 = bias, acc1 = bias, acc2 = bias, acc3 = bias;
+        int xb = ly * CONV_ROWS * CONV_TILE;
+        for (int j = 0; j < k; j++) {
+            int ts = r0 + j - pad; // the input position of this work-item's first row at tap j
+            boolean in0 = ts >= 0 && ts < len, in1 = ts + 1 >= 0 && ts + 1 < len;
+            boolean in2 = ts + 2 >= 0 && ts + 2 < len, in3 = ts + 3 >= 0 && ts + 3 < len;
+            for (int c0 = 0; c0 < cinG; c0 += CONV_TILE) {
+                int ic = c0 + lx;
+                for (int jr = 0; jr < CONV_ROWS; jr++) {
+                    int rr = ly * CONV_ROWS + jr, tt = t0 + rr + j - pad;
+                    xs[rr * CONV_TILE + lx] = tt >= 0 && tt < len && ic < cinG
+                            ? x.get((bi * len + tt) * cin + g * cinG + ic) : 0f;
+                }
+                ws[lx * (CONV_TILE + 1) + ly] = wOc < ocEnd && ic < cinG ? w.get((wOc * cinG + ic) * k + j) : 0f;
+                ctx.localBarrier();
+                int kn = Math.min(CONV_TILE, cinG - c0); // only real terms, as in linearTiled
+                // A tap in the padding adds -0.0f, which leaves any sum as it is (the plain kernel skips it).
+                // A select, not a branch: the compiler would unswitch the loop around the barriers on it.
+                for (int kk = 0; kk < kn; kk++) {
+                    float wv = ws[kk * (CONV_TILE + 1) + lx];
+                    acc0 += in0 ? wv * xs[xb + kk] : -0f;
+                    acc1 += in1 ? wv * xs[xb + CONV_TILE + kk] : -0f;
+                    acc2 += in2 ? wv * xs[xb + 2 * CONV_TILE + kk] : -0f;
+                    acc3 += in3 ? wv * xs[xb + 3 * CONV_TILE + kk] : -0f;
+                }
+                ctx.localBarrier();
+            }
+        }
+        if (oc < ocEnd) {
+            int yo = (bi * len + r0) * cout + oc;
+            if (r0 < len) y.set(yo, acc0);
+            if (r0 + 1 < len) y.set(yo + cout, acc1);
+            if (r0 + 2 < len) y.set(yo + 2 * cout, acc2);
+            if (r0 + 3 < len) y.set(yo + 3 * cout, acc3);
+        }
+    }
+
     // ---- audio/Vocos ----
 
     public static void scaleLast(FloatArray x, int dim, FloatArray g, FloatArray y, int rows) {

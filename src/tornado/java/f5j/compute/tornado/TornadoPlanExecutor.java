@@ -91,7 +91,7 @@ final class TornadoPlanExecutor implements PlanExecutor {
         for (int c = 0; c < chunks; c++) {
             int start = c * tasksPerGraph, end = Math.min(ns, start + tasksPerGraph);
             TaskGraph g = new TaskGraph(prefix + c);
-            int nt = 2 * (end - start); // at most two tasks per step
+            int nt = 3 * (end - start); // at most three tasks per step (Grn)
             if (end - start > 40) GraphCapacity.grow(g, nt, 8192 + 128 * nt + 64 * nb);
             List<Object> consumed = new ArrayList<>(), once = new ArrayList<>(), every = new ArrayList<>(),
                     persisted = new ArrayList<>(), back = new ArrayList<>();
@@ -285,21 +285,52 @@ final class TornadoPlanExecutor implements PlanExecutor {
                 yield List.of(TwinCall.grid(id, linearGrid(o), TornadoKernels::linearTiled, a.ctx(), x, o.in(), w, b, hasBias,
                         o.out(), y, o.rows(), plain));
             }
-            case Op.LayerNorm o -> List.of(TwinCall.of(id, TornadoKernels::layerNorm, a.f(o.x()), o.dim(), a.f(o.gamma()),
-                    a.f(o.beta()), a.flag(o.gamma()), o.eps(), a.f(o.y()), o.rows()));
-            case Op.RmsNorm o -> List.of(TwinCall.of(id, TornadoKernels::rmsNorm, a.f(o.x()), o.dim(), a.f(o.gamma()), o.eps(),
-                    a.f(o.y()), o.rows()));
+            case Op.LayerNorm o -> {
+                FloatArray x = a.f(o.x()), g = a.f(o.gamma()), b = a.f(o.beta()), y = a.f(o.y());
+                int affine = a.flag(o.gamma());
+                if (!GROUPED) yield List.of(TwinCall.of(id, TornadoKernels::layerNorm, x, o.dim(), g, b, affine, o.eps(), y, o.rows()));
+                yield List.of(TwinCall.grid(id, rowGroups(o.rows()), TornadoKernels::layerNormGroup, a.ctx(), x, o.dim(), g, b,
+                        affine, o.eps(), y, () -> TornadoKernels.layerNorm(x, o.dim(), g, b, affine, o.eps(), y, o.rows())));
+            }
+            case Op.RmsNorm o -> {
+                FloatArray x = a.f(o.x()), g = a.f(o.gamma()), y = a.f(o.y());
+                if (!GROUPED) yield List.of(TwinCall.of(id, TornadoKernels::rmsNorm, x, o.dim(), g, o.eps(), y, o.rows()));
+                yield List.of(TwinCall.grid(id, rowGroups(o.rows()), TornadoKernels::rmsNormGroup, a.ctx(), x, o.dim(), g,
+                        o.eps(), y, () -> TornadoKernels.rmsNorm(x, o.dim(), g, o.eps(), y, o.rows())));
+            }
             case Op.Silu o -> List.of(TwinCall.of(id, TornadoKernels::silu, a.f(o.x()), a.f(o.y()), o.n()));
             case Op.Mish o -> List.of(TwinCall.of(id, TornadoKernels::mish, a.f(o.x()), a.f(o.y()), o.n()));
             case Op.GeluErf o -> List.of(TwinCall.of(id, TornadoKernels::geluErf, a.f(o.x()), a.f(o.y()), o.n()));
             case Op.GeluTanh o -> List.of(TwinCall.of(id, TornadoKernels::geluTanh, a.f(o.x()), a.f(o.y()), o.n()));
             case Op.Add o -> List.of(TwinCall.of(id, TornadoKernels::add, a.f(o.a()), a.f(o.b()), a.f(o.y()), o.n()));
             case Op.Mul o -> List.of(TwinCall.of(id, TornadoKernels::mul, a.f(o.a()), a.f(o.b()), a.f(o.y()), o.n()));
-            case Op.Conv1d o -> List.of(TwinCall.of(id, TornadoKernels::conv1d, a.f(o.x()), o.len(), o.cin(), a.f(o.w()),
-                    a.f(o.b()), a.flag(o.b()), o.cout(), o.k(), o.groups(), o.pad(), a.f(o.y()), o.batch() * o.len()));
-            case Op.Attention o -> List.of(TwinCall.of(id, TornadoKernels::attention, a.f(o.q()), a.f(o.k()), a.f(o.v()),
-                    o.len(), o.heads(), o.dh(), a.f(o.keyMask()), a.flag(o.keyMask()), a.f(o.out()),
-                    o.batch() * o.heads() * o.len()));
+            case Op.Conv1d o -> {
+                FloatArray x = a.f(o.x()), w = a.f(o.w()), b = a.f(o.b()), y = a.f(o.y());
+                int hasBias = a.flag(o.b()), coutG = o.cout() / o.groups(), positions = o.batch() * o.len();
+                // depthwise convolutions (one channel per group) would leave a channel tile nearly idle
+                if (!GROUPED || coutG < CONV_MIN_GROUP || o.cin() / o.groups() < CONV_MIN_GROUP) {
+                    yield List.of(TwinCall.of(id, TornadoKernels::conv1d, x, o.len(), o.cin(), w, b, hasBias, o.cout(),
+                            o.k(), o.groups(), o.pad(), y, positions));
+                }
+                int t = TornadoKernels.CONV_TILE, perGroup = t * TornadoKernels.CONV_ROWS;
+                WorkerGrid2D grid = new WorkerGrid2D(o.groups() * ceil(coutG, t) * t, o.batch() * ceil(o.len(), perGroup) * t);
+                grid.setLocalWork(t, t, 1);
+                yield List.of(TwinCall.grid(id, grid, TornadoKernels::conv1dTiled, a.ctx(), x, o.len(), o.cin(), w, b,
+                        hasBias, o.cout(), o.k(), o.groups(), o.pad(), y, () -> TornadoKernels.conv1d(x, o.len(), o.cin(),
+                                w, b, hasBias, o.cout(), o.k(), o.groups(), o.pad(), y, positions)));
+            }
+            case Op.Attention o -> {
+                FloatArray q = a.f(o.q()), k = a.f(o.k()), v = a.f(o.v()), m = a.f(o.keyMask()), out = a.f(o.out());
+                int hasMask = a.flag(o.keyMask()), rows = o.batch() * o.heads() * o.len();
+                if (!GROUPED || o.dh() > TornadoKernels.ATT_DH) yield List.of(TwinCall.of(id, TornadoKernels::attention,
+                        q, k, v, o.len(), o.heads(), o.dh(), m, hasMask, out, rows));
+                WorkerGrid2D grid = new WorkerGrid2D(ceil(o.len(), TornadoKernels.ATT_Q) * TornadoKernels.ATT_Q,
+                        o.batch() * o.heads());
+                grid.setLocalWork(TornadoKernels.ATT_Q, 1, 1);
+                yield List.of(TwinCall.grid(id, grid, TornadoKernels::attentionFlash, a.ctx(), q, k, v, o.len(), o.heads(),
+                        o.dh(), m, hasMask, out,
+                        () -> TornadoKernels.attention(q, k, v, o.len(), o.heads(), o.dh(), m, hasMask, out, rows)));
+            }
             case Op.ScaleLast o -> List.of(TwinCall.of(id, TornadoKernels::scaleLast, a.f(o.x()), o.dim(), a.f(o.g()),
                     a.f(o.y()), o.rows()));
             case Op.PolarSpectrum o -> List.of(TwinCall.of(id, TornadoKernels::polarSpectrum, a.f(o.x()), o.bins(),
@@ -314,11 +345,16 @@ final class TornadoPlanExecutor implements PlanExecutor {
                     a.f(o.emb()), o.embWidth(), o.scaleOff(), o.shiftOff(), a.f(o.y()), o.batch() * o.len()));
             case Op.GatedAdd o -> List.of(TwinCall.of(id, TornadoKernels::gatedAdd, a.f(o.x()), a.f(o.y()), o.len(),
                     o.dim(), a.f(o.emb()), o.embWidth(), o.gateOff(), o.batch() * o.len()));
-            // two tasks, as on the CPU
-            case Op.Grn o -> List.of(
-                    TwinCall.of(id + "a", TornadoKernels::grnScale, a.f(o.x()), o.len(), o.dim(), a.f(o.nx()), o.batch()),
-                    TwinCall.of(id + "b", TornadoKernels::grnApply, a.f(o.x()), o.len(), o.dim(), a.f(o.nx()),
-                            a.f(o.gamma()), a.f(o.beta()), a.f(o.y()), o.batch() * o.len()));
+            // the norms over time one work-item per (batch, channel), their mean, then the elementwise part
+            case Op.Grn o -> {
+                FloatArray x = a.f(o.x()), nx = a.f(o.nx());
+                TwinCall apply = TwinCall.of(id + "b", TornadoKernels::grnApply, x, o.len(), o.dim(), nx,
+                        a.f(o.gamma()), a.f(o.beta()), a.f(o.y()), o.batch() * o.len());
+                if (!GROUPED) yield List.of(TwinCall.of(id + "a", TornadoKernels::grnScale, x, o.len(), o.dim(), nx, o.batch()),
+                        apply);
+                yield List.of(TwinCall.of(id + "a", TornadoKernels::grnSumSquares, x, o.len(), o.dim(), nx, o.batch()),
+                        TwinCall.of(id + "n", TornadoKernels::grnNormalize, nx, o.dim(), o.batch()), apply);
+            }
             case Op.AngleTable o -> List.of(TwinCall.of(id, TornadoKernels::angleTable, a.f(o.invFreq()), o.halfLen(),
                     a.f(o.cos()), a.f(o.sin()), o.len()));
             case Op.AddCosSin o -> List.of(TwinCall.of(id, TornadoKernels::addCosSin, a.f(o.x()), o.len(), o.halfLen(),
@@ -339,7 +375,6 @@ final class TornadoPlanExecutor implements PlanExecutor {
 
     private static int ceil(int n, int d) { return (n + d - 1) / d; }
 
-    /** The grid of linearTiled / linearTiled16: 16 x 16 work-items per 64-row x 16-column block of y. */
     /**
      * Whether a linear runs as the tiled kernel: not for a few rows (the time embedding's and AdaLN's, 1–2 per
      * forward), where a work-group's 64-row tile would be nearly all padding (measured on PoCL: 0.1 GFLOP/s
@@ -349,6 +384,7 @@ final class TornadoPlanExecutor implements PlanExecutor {
         return TILED && o.rows() >= TornadoKernels.LIN_TILE;
     }
 
+    /** The grid of linearTiled / linearTiled16: 16 x 16 work-items per 64-row x 16-column block of y. */
     private static WorkerGrid2D linearGrid(Op.Linear o) {
         int t = TornadoKernels.LIN_TILE, rowsPerGroup = t * TornadoKernels.LIN_ROWS;
         WorkerGrid2D grid = new WorkerGrid2D(ceil(o.out(), t) * t, ceil(o.rows(), rowsPerGroup) * t);
@@ -381,6 +417,22 @@ final class TornadoPlanExecutor implements PlanExecutor {
             sixteen[id] = asWeight[id] > 0 && asWeight[id] == uses[id] && hostData && !b.isInt() && !b.resetEachRun();
         }
         return sixteen;
+    }
+
+    /**
+     * Attention, the norms, GRN and the grouped convolutions as their work-group kernels (default) or the
+     * plain @Parallel twins (-Df5j.tornado.grouped=false, to compare).
+     */
+    static final boolean GROUPED = !"false".equals(System.getProperty("f5j.tornado.grouped"));
+
+    /** Fewest in and out channels per group for which a convolution runs {@link TornadoKernels#conv1dTiled}. */
+    static final int CONV_MIN_GROUP = 4;
+
+    /** One work-group of {@link TornadoKernels#NORM_WG} work-items per row. */
+    private static WorkerGrid2D rowGroups(int rows) {
+        WorkerGrid2D grid = new WorkerGrid2D(TornadoKernels.NORM_WG, rows);
+        grid.setLocalWork(TornadoKernels.NORM_WG, 1, 1);
+        return grid;
     }
 
     /** A step's arrays (plan handles) as device arrays; an absent one is a 1-element dummy with flag 0. */

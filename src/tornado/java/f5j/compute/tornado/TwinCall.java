@@ -70,6 +70,30 @@ record TwinCall(String id, Object fn, Object[] args, Runnable onHost, WorkerGrid
         }
     }
 
+    /** A KernelContext kernel of 5 arguments after the context, on {@code grid}; {@code plain}: its twin. */
+    static <T2, T3, T4, T5, T6> TwinCall grid(String id, WorkerGrid grid, Task6<KernelContext, T2, T3, T4, T5, T6> fn,
+            KernelContext ctx, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, Runnable plain) {
+        Runnable host = HOST_GRID == null ? plain : () -> hostGrid(grid, c -> fn.apply(c, a2, a3, a4, a5, a6));
+        return new TwinCall(id, fn, new Object[] {ctx, a2, a3, a4, a5, a6}, host, grid);
+    }
+
+    /** A KernelContext kernel of 7 arguments after the context, on {@code grid}; {@code plain}: its twin. */
+    static <T2, T3, T4, T5, T6, T7, T8> TwinCall grid(String id, WorkerGrid grid,
+            Task8<KernelContext, T2, T3, T4, T5, T6, T7, T8> fn, KernelContext ctx,
+            T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, Runnable plain) {
+        Runnable host = HOST_GRID == null ? plain : () -> hostGrid(grid, c -> fn.apply(c, a2, a3, a4, a5, a6, a7, a8));
+        return new TwinCall(id, fn, new Object[] {ctx, a2, a3, a4, a5, a6, a7, a8}, host, grid);
+    }
+
+    /** A KernelContext kernel of 11 arguments after the context, on {@code grid}; {@code plain}: its twin. */
+    static <T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> TwinCall grid(String id, WorkerGrid grid,
+            Task12<KernelContext, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> fn, KernelContext ctx,
+            T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12, Runnable plain) {
+        Runnable host = HOST_GRID == null ? plain
+                : () -> hostGrid(grid, c -> fn.apply(c, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12));
+        return new TwinCall(id, fn, new Object[] {ctx, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12}, host, grid);
+    }
+
     static <T1, T2, T3, T4> TwinCall of(String id, Task4<T1, T2, T3, T4> fn, T1 a1, T2 a2, T3 a3, T4 a4) {
         return new TwinCall(id, fn, new Object[] {a1, a2, a3, a4}, () -> fn.apply(a1, a2, a3, a4));
     }

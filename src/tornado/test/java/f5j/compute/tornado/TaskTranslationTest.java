@@ -9,6 +9,7 @@ import f5j.compute.plan.HostPlanExecutor;
 import f5j.compute.plan.Plan;
 import f5j.compute.plan.PlanTest;
 import f5j.golden.GoldenFile;
+import f5j.golden.Metrics;
 import f5j.testing.Goldens;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * src/tornado/stub by default, the real tornado-api with -Ptornadovm): every plan step becomes its twin
  * task(s), which run here on the JVM on off-heap arrays. They must reproduce the reference backend (the
  * plain Kernels) bit for bit, so the twins and Kernels stay equal and what a device adds is only its own
- * float rounding.
+ * float rounding; the one exception, the norms' work-group reductions, is bounded in WorkGroupKernelsTest.
  */
 class TaskTranslationTest {
     @ParameterizedTest
@@ -43,7 +44,17 @@ class TaskTranslationTest {
             Plan plan = c.record(c.x(), c.time());
             Map<String, Object> in = Map.of("x", c.x().data, "cond", c.cond().data, "time", c.time());
             float[] cpu = new HostPlanExecutor(plan, Backend.reference()).run(in).get("pred");
-            assertThat(TornadoPlanExecutor.runTasksOnHost(plan, in).get("pred")).containsExactly(cpu);
+            float[] twins = TornadoPlanExecutor.runTasksOnHost(plan, in).get("pred");
+            if (!TornadoPlanExecutor.GROUPED) {
+                assertThat(twins).containsExactly(cpu);
+                return;
+            }
+            // The norms' work-group kernels add their sums in another order (each op is checked against its
+            // plain kernel in WorkGroupKernelsTest), so the whole forward is held to the golden tolerance, from
+            // the CPU replay and from PyTorch's output.
+            float[] expected = g.tensor("out/pred").data;
+            assertThat(Metrics.maxAbsDiff(twins, cpu) / Metrics.maxAbs(cpu)).isLessThanOrEqualTo(DitPlanTest.TOL);
+            assertThat(Metrics.maxAbsDiff(twins, expected) / Metrics.maxAbs(expected)).isLessThanOrEqualTo(DitPlanTest.TOL);
         }
     }
 
@@ -97,7 +108,14 @@ class TaskTranslationTest {
             // the model's arrays were loaded for this test alone: round its linear weights in place
             for (int id : stored16) p.roundInPlace((float[]) plan.buffer(id).host(), plan.buffer(id).length());
             float[] expected = new HostPlanExecutor(plan, Backend.reference()).run(in).get("pred");
-            assertThat(got).containsExactly(expected);
+            if (TornadoPlanExecutor.GROUPED) {
+                // the norms' work-group sums differ from the plain order (see ditPlanTasksEqualCpuReplay): the
+                // 16-bit forward is compared with the rounded-weight replay at fp32 tolerance, far below the
+                // 16-bit rounding it shows against the fp32 weights
+                assertThat(Metrics.maxAbsDiff(got, expected) / Metrics.maxAbs(expected)).isLessThanOrEqualTo(DitPlanTest.TOL);
+            } else {
+                assertThat(got).containsExactly(expected);
+            }
             assertThat(got).isNotEqualTo(fp32);
             // against PyTorch's fp32 result: past the fp32 golden tolerance, within the one documented for p
             double rel = f5j.golden.Metrics.relError(got, g.raw("out/pred").toFloats());
@@ -173,9 +191,15 @@ class TaskTranslationTest {
         PlanTest.Toy toy = new PlanTest.Toy(1);
         float[] x = PlanTest.randn(2, PlanTest.B * PlanTest.N * PlanTest.D);
         Plan plan = PlanTest.record(toy, x.clone());
-        assertThat(TornadoPlanExecutor.runTasksOnHost(plan, Map.of("x", x)).get("out"))
-                .containsExactly(toy.forward(Backend.reference(), x.clone()));
-        // Every op, on small random arrays (all sizes 2): its twin tasks equal the plain kernels.
+        float[] toyTwins = TornadoPlanExecutor.runTasksOnHost(plan, Map.of("x", x)).get("out");
+        float[] toyPlain = toy.forward(Backend.reference(), x.clone());
+        if (TornadoPlanExecutor.GROUPED) { // its LayerNorm sums in another order (see ditPlanTasksEqualCpuReplay)
+            assertThat(Metrics.maxAbsDiff(toyTwins, toyPlain) / Metrics.maxAbs(toyPlain)).isLessThanOrEqualTo(DitPlanTest.TOL);
+        } else {
+            assertThat(toyTwins).containsExactly(toyPlain);
+        }
+        // Every op, on small random arrays (all sizes 2, where even the norms' tree sums are exact): its twin
+        // tasks equal the plain kernels.
         Random r = new Random(3);
         for (Class<? extends Op> c : Ops.all()) {
             Class<?>[] t = Ops.componentTypes(c);
