@@ -13,7 +13,8 @@ import java.util.Map;
  * its weight arrays (two loaded models of one architecture are two shapes). A cached executor is handed
  * the new recording ({@link Compiler#rebind}: its inputs and small per-sample constants); when it refuses
  * (a large constant changed) a new one is compiled in its place. The least recently used plan is closed
- * beyond {@code capacity} (each holds its own device copy of the weights).
+ * beyond {@code capacity} (each holds its own device copy of the weights). An executor serves every
+ * recording of its shape in turn: runs must not overlap (f5j runs one synthesis at a time per backend).
  */
 public final class PlanCache<E extends PlanExecutor> implements AutoCloseable {
     /** How a backend builds an executor and rebinds it to another recording of the same shape. */
@@ -28,6 +29,7 @@ public final class PlanCache<E extends PlanExecutor> implements AutoCloseable {
     private final Compiler<E> compiler;
     private final Map<Key, E> plans = new LinkedHashMap<>(4, 0.75f, true);
     private int compiled, reused;
+    private double closedCompileSeconds;
 
     public PlanCache(int capacity, Compiler<E> compiler) {
         if (capacity < 1) throw new IllegalArgumentException("capacity " + capacity);
@@ -46,12 +48,12 @@ public final class PlanCache<E extends PlanExecutor> implements AutoCloseable {
         if (reuse) {
             reused++;
         } else {
-            if (exec != null) plans.remove(key).close();
+            if (exec != null) close(plans.remove(key));
             exec = compiler.compile(plan);
             compiled++;
             plans.put(key, exec);
             for (Iterator<Map.Entry<Key, E>> it = plans.entrySet().iterator(); plans.size() > capacity; ) {
-                it.next().getValue().close();
+                close(it.next().getValue());
                 it.remove();
             }
         }
@@ -75,12 +77,24 @@ public final class PlanCache<E extends PlanExecutor> implements AutoCloseable {
     /** Recordings served by a cached plan. */
     public synchronized int reused() { return reused; }
 
+    /** Seconds of the compiled plans' first runs (compilation, weight upload, one run), closed ones included. */
+    public synchronized double compileSeconds() {
+        double s = closedCompileSeconds;
+        for (E e : plans.values()) s += e.compileSeconds();
+        return s;
+    }
+
+    private void close(E e) {
+        closedCompileSeconds += e.compileSeconds();
+        e.close();
+    }
+
     /** Plans held now. */
     public synchronized int size() { return plans.size(); }
 
     @Override
     public synchronized void close() {
-        for (E e : plans.values()) e.close();
+        for (E e : plans.values()) close(e);
         plans.clear();
     }
 

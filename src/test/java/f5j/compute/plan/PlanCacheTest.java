@@ -98,6 +98,7 @@ class PlanCacheTest {
         cache.get(masked.record(0f));
         assertThat(cache.compiled()).isEqualTo(3);
         assertThat(cache.size()).isEqualTo(2);
+        assertThat(cache.compileSeconds()).as("closed plans' first runs still count").isEqualTo(3 * 1.5);
         assertThat(built.get(1).closed).as("least recently used plan closed").isTrue();
         assertThat(built.get(0).closed).isFalse();
         cache.close();

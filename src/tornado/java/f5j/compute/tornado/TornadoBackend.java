@@ -110,8 +110,9 @@ public final class TornadoBackend implements Backend, PlanCompiler, PlanCapture 
 
     @Override
     public String planSummary() {
-        return "device plans: " + plans.compiled() + " compiled, " + plans.reused() + " reused (frames padded to multiples of "
-                + FRAME_BUCKET + ")";
+        return String.format(java.util.Locale.ROOT, "device plans: %d compiled (first runs %.1f s: compilation, weight "
+                + "upload, one step), %d reused (frames padded to multiples of %d)", plans.compiled(), plans.compileSeconds(),
+                plans.reused(), FRAME_BUCKET);
     }
 
     /** One op: a cached one-task plan for this shape; arrays in, the arrays it writes copied back. */
