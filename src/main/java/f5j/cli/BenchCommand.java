@@ -52,7 +52,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--vocos-preset", defaultValue = "vocos-mel-24khz", description = "Vocos config in conf/ (random weights)")
     String vocosPreset;
     @Option(names = "--no-vocos", description = "skip the Vocos decode") boolean noVocos;
-    @Option(names = "--profile", description = "time every backend operation of the DiT forward") boolean profile;
+    @Option(names = "--profile", description = "time every backend operation of the DiT step (cpu-plan, tornado: every plan step's kernels, with GFLOP/s per op)") boolean profile;
     @Option(names = "--ref-audio", paramLabel = "WAV", description = "with --model: also time a whole synthesis from this reference")
     Path refAudio;
     @Option(names = "--ref-text", defaultValue = "", description = "transcript of --ref-audio") String refText;
