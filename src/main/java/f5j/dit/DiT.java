@@ -109,26 +109,10 @@ public final class DiT {
         else if (time.length == b) System.arraycopy(time, 0, tb, 0, b);
         else throw new IllegalArgumentException("time has " + time.length + " values for batch " + b);
 
-        int[] validLen = null;
-        float[] keep = null;
-        int longest = n;
-        if (mask != null) {
-            validLen = new int[b];
-            keep = new float[b * n];
-            int max = 0;
-            for (int i = 0; i < b; i++) {
-                if (mask[i].length != n) throw new IllegalArgumentException("mask row " + i + " has " + mask[i].length + " frames, x has " + n);
-                for (int j = 0; j < n; j++) {
-                    if (mask[i][j]) {
-                        validLen[i]++;
-                        keep[i * n + j] = 1f;
-                    }
-                }
-                max = Math.max(max, validLen[i]);
-            }
-            if (max == 0) throw new IllegalArgumentException("mask: no sample has a valid frame");
-            longest = max;
-        }
+        Valid valid = Valid.of(mask, b, n);
+        int[] validLen = valid == null ? null : valid.len();
+        float[] keep = valid == null ? null : valid.keep();
+        int longest = valid == null ? n : valid.longest();
 
         float[] t = timeEmbed.forward(tb, trace);
         int rowsB = cfgInfer ? 2 * b : b;
@@ -187,6 +171,36 @@ public final class DiT {
         return new Tensor(out, rowsB, n, melDim);
     }
 
+    /**
+     * A batch mask ({@code b x n}, true = valid frame) read once: the valid frames per sample, the mask as
+     * floats, and the longest valid length; null for no mask.
+     */
+    private record Valid(int[] len, float[] keep, int longest) {
+        static Valid of(boolean[][] mask, int b, int n) {
+            if (mask == null) return null;
+            int[] len = new int[b];
+            float[] keep = new float[b * n];
+            for (int i = 0; i < b; i++) {
+                if (mask[i].length != n) throw new IllegalArgumentException("mask row " + i + " has " + mask[i].length + " frames, x has " + n);
+                for (int j = 0; j < n; j++) {
+                    if (mask[i][j]) {
+                        len[i]++;
+                        keep[i * n + j] = 1f;
+                    }
+                }
+            }
+            int longest = longest(len);
+            if (longest == 0) throw new IllegalArgumentException("mask: no sample has a valid frame");
+            return new Valid(len, keep, longest);
+        }
+
+        static int longest(int[] len) {
+            int m = 0;
+            for (int v : len) m = Math.max(m, v);
+            return m;
+        }
+    }
+
     /** rows x n ones for the first {@code valid} frames of each row, zeros after. */
     private static float[] prefixMask(int rows, int n, int valid) {
         float[] m = new float[rows * n];
@@ -221,11 +235,7 @@ public final class DiT {
      * the valid frames must not depend on how many there are (ConvNeXt's GRN sums over time).
      */
     private float[] textEmbedding(long[][] text, int n, int[] validLen, boolean dropText, Trace trace) {
-        int longest = n;
-        if (validLen != null) {
-            longest = 0;
-            for (int v : validLen) longest = Math.max(longest, v);
-        }
+        int longest = validLen == null ? n : Valid.longest(validLen);
         float[] te = textEmbed.forward(text, longest, validLen, dropText, trace);
         if (longest == n) return te;
         float[] padded = new float[text.length * n * textDim];
@@ -242,11 +252,8 @@ public final class DiT {
      */
     public float[][] prepare(long[][] text, int n, boolean[][] mask, Trace trace) {
         if (trace == null) trace = Trace.OFF;
-        int[] validLen = null;
-        if (mask != null) {
-            validLen = new int[text.length];
-            for (int i = 0; i < text.length; i++) for (boolean m : mask[i]) if (m) validLen[i]++;
-        }
+        Valid valid = Valid.of(mask, text.length, n);
+        int[] validLen = valid == null ? null : valid.len();
         textCond = textEmbedding(text, n, validLen, false, trace);
         textUncond = textEmbedding(text, n, validLen, true, trace);
         return new float[][] {textCond, textUncond};
