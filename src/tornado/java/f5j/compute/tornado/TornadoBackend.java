@@ -103,11 +103,6 @@ public final class TornadoBackend implements Backend, PlanCompiler, PlanCapture 
     @Override
     public int planFrames(int frames) { return PlanCompiler.bucketed(frames, FRAME_BUCKET); }
 
-    /** Plans compiled, and recordings served by a cached plan, since this backend was created. */
-    public int plansCompiled() { return plans.compiled(); }
-
-    public int plansReused() { return plans.reused(); }
-
     @Override
     public String planSummary() {
         return String.format(java.util.Locale.ROOT, "device plans: %d compiled (first runs %.1f s: compilation, weight "

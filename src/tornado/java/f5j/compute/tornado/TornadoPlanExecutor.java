@@ -234,17 +234,14 @@ final class TornadoPlanExecutor implements PlanExecutor {
 
     @Override public List<StepTime> lastRunSteps() { return stepTimes; }
 
-    /** A task's entry in TornadoVM's profiler JSON ("graph.task": {..., "TASK_KERNEL_TIME": "ns", ...}). */
-    private static final Pattern TASK_TIME = Pattern.compile("\"[^\"]*\\.s(\\d+)[ab]?\": \\{[^{}]*\"TASK_KERNEL_TIME\": \"(\\d+)\"");
+    /** A task's entry in TornadoVM's profiler JSON ("graph.sN": {..., "TASK_KERNEL_TIME": "ns", ...}): key, step, ns. */
+    private static final Pattern TASK_TIME = Pattern.compile("\"([^\"]*\\.s(\\d+)[a-z]?)\": \\{[^{}]*\"TASK_KERNEL_TIME\": \"(\\d+)\"");
 
-    /** Kernel nanoseconds per plan step (a step of two tasks sums them); the last entry of a task counts. */
+    /** Kernel nanoseconds per plan step (a step of several tasks sums them); the last entry of a task counts. */
     static Map<Integer, Long> kernelNanos(CharSequence log) {
         Map<String, long[]> perTask = new LinkedHashMap<>();
         Matcher m = TASK_TIME.matcher(log);
-        while (m.find()) {
-            String task = m.group(0).substring(0, m.group(0).indexOf("\": {"));
-            perTask.put(task, new long[] {Integer.parseInt(m.group(1)), Long.parseLong(m.group(2))});
-        }
+        while (m.find()) perTask.put(m.group(1), new long[] {Integer.parseInt(m.group(2)), Long.parseLong(m.group(3))});
         Map<Integer, Long> steps = new LinkedHashMap<>();
         for (long[] v : perTask.values()) steps.merge((int) v[0], v[1], Long::sum);
         return steps;
