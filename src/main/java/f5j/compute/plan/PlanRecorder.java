@@ -6,11 +6,9 @@ import f5j.compute.Ops;
 import f5j.compute.Ops.Access;
 import f5j.compute.plan.Plan.Buffer;
 import f5j.compute.plan.Plan.Role;
-import f5j.weights.RawTensor;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +22,7 @@ import java.util.Map;
  * <p>Which arrays an op reads and writes is what its record declares ({@link Op.Out}, {@link Op.InOut});
  * the recorder verifies it by hashing every array component before and after the call. Buffer roles come from what happened first to
  * each array: a declared {@link #input} (matched by identity, or by contents when the model copied it
- * unchanged) → INPUT; read first and equal to a state-dict tensor → WEIGHT named by its key; read first
+ * unchanged) → INPUT; read first and one of the model's {@link #parameters} → WEIGHT named by its key; read first
  * otherwise → CONSTANT; written first by a kernel → ACTIVATION (OUTPUT if handed to {@link #finish}).
  *
  * <p>The recorder also checks the recording is a closed kernel program: a kernel-written buffer whose
@@ -38,8 +36,6 @@ public final class PlanRecorder {
     private final Map<Object, Info> infos = new IdentityHashMap<>();
     private final List<Info> order = new ArrayList<>();
     private final Map<String, Object> declared = new LinkedHashMap<>();
-    private final Map<Long, List<String>> weightIndex = new HashMap<>();
-    private final Map<String, RawTensor> weightSource = new HashMap<>();
     private final List<Op> steps = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
     private boolean finished;
@@ -83,21 +79,6 @@ public final class PlanRecorder {
     }
 
     /**
-     * Lets weights be named by their state-dict key: a host array a kernel reads first whose contents equal
-     * a floating-point tensor of {@code stateDict} becomes WEIGHT {@code key}. Matching is by contents, so
-     * it works however the model copied the tensor, and costs one pass over the state dict here.
-     */
-    public PlanRecorder weights(Map<String, RawTensor> stateDict) {
-        for (var e : stateDict.entrySet()) {
-            RawTensor t = e.getValue();
-            if (!t.dtype().isFloat()) continue;
-            weightIndex.computeIfAbsent(hash(t.toFloats()), h -> new ArrayList<>()).add(e.getKey());
-            weightSource.put(e.getKey(), t);
-        }
-        return this;
-    }
-
-    /**
      * Runs {@code body} with the model's operations executed on the delegate but not recorded: per-sample
      * work done once on the host (the text embedding), whose results the recorded steps then read as
      * declared {@link #input}s or constants.
@@ -118,7 +99,7 @@ public final class PlanRecorder {
 
     /**
      * Names weights by identity: a host array a kernel reads first that is a key of {@code arrays} (the
-     * model's own parameter arrays) becomes WEIGHT with that name. Free, unlike {@link #weights}.
+     * model's own parameter arrays, e.g. {@code DiT.parameters()}) becomes WEIGHT with that name.
      */
     public PlanRecorder parameters(Map<?, String> arrays) {
         parameters.putAll(arrays);
@@ -217,7 +198,6 @@ public final class PlanRecorder {
         in.host = in.array; // no copy (weights are large): finish() checks it still holds these contents
         in.hostHash = hash(in.array);
         String key = parameters.get(in.array);
-        if (key == null && in.array instanceof float[] f) key = matchWeight(f);
         if (key != null) {
             in.role = Role.WEIGHT;
             in.name = uniqueName(key);
@@ -247,13 +227,6 @@ public final class PlanRecorder {
                 return e.getKey();
             }
         }
-        return null;
-    }
-
-    private String matchWeight(float[] arr) {
-        List<String> keys = weightIndex.get(hash(arr));
-        if (keys == null) return null;
-        for (String k : keys) if (Arrays.equals(weightSource.get(k).toFloats(), arr)) return k;
         return null;
     }
 

@@ -35,9 +35,10 @@ public class DitPlanTest {
         }
 
         public Plan record(Tensor xIn, float[] t) {
-            PlanRecorder rec = new PlanRecorder(Backend.reference()).weights(sd)
+            PlanRecorder rec = new PlanRecorder(Backend.reference())
                     .input("x", xIn.data).input("cond", cond.data).input("time", t);
             DiT recorded = DiT.load(sd, arch, rec.backend());
+            rec.parameters(recorded.parameters());
             Tensor out = recorded.forward(xIn, cond, text, t, mask, false, false, cfg, Trace.OFF);
             return rec.finish(Map.of("pred", out.data));
         }

@@ -54,7 +54,7 @@ class PlanCacheTest {
         Plan record(float shift) {
             float[] x = c.x().data.clone();
             for (int i = 0; i < x.length; i++) x[i] += shift;
-            be.beginCapture().weights(c.sd()).input("x", x).input("cond", c.cond().data).input("time", c.time());
+            be.beginCapture().parameters(dit.parameters()).input("x", x).input("cond", c.cond().data).input("time", c.time());
             Tensor out = dit.forward(new Tensor(x, c.x().shape), c.cond(), c.text(), c.time(), c.mask(), false, false,
                     c.cfg(), Trace.OFF);
             return be.endCapture(Map.of("pred", out.data));

@@ -20,6 +20,8 @@ public class PlanTest {
     /** A toy block: weights come from the state dict as fresh arrays, like a real loader. */
     public static final class Toy {
         final Map<String, RawTensor> sd = new LinkedHashMap<>();
+        /** Its parameter arrays by identity, with their state-dict keys (what DiT.parameters() gives). */
+        final Map<Object, String> params = new java.util.IdentityHashMap<>();
         final float[] ln_g, ln_b, w1, b1, w2, conv_w, conv_b, rms_g, mask;
 
         public Toy(long seed) {
@@ -42,7 +44,9 @@ public class PlanTest {
             float[] v = new float[(int) Tensor.numel(shape)];
             for (int i = 0; i < v.length; i++) v[i] = (float) r.nextGaussian() * 0.5f;
             sd.put(key, RawTensor.of(key, new Tensor(v, shape)));
-            return sd.get(key).toFloats(); // a copy: the recorder must match weights by content
+            float[] a = sd.get(key).toFloats(); // a copy, as a loader makes: the model's own array is the weight
+            params.put(a, key);
+            return a;
         }
 
         public float[] forward(Backend be, float[] x) {
@@ -74,7 +78,7 @@ public class PlanTest {
     }
 
     public static Plan record(Toy toy, float[] x) {
-        PlanRecorder rec = new PlanRecorder(Backend.reference()).weights(toy.sd).input("x", x);
+        PlanRecorder rec = new PlanRecorder(Backend.reference()).parameters(toy.params).input("x", x);
         float[] out = toy.forward(rec.backend(), x);
         return rec.finish(Map.of("out", out));
     }
