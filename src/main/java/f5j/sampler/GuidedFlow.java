@@ -94,18 +94,14 @@ public final class GuidedFlow implements AutoCloseable {
         int n = compiler.planFrames(frames);
         if (n < frames) throw new IllegalStateException("planFrames(" + frames + ") = " + n);
         planFrames = n;
-        boolean[][] mask = null;
-        if (n > frames) {
-            mask = new boolean[1][n];
-            java.util.Arrays.fill(mask[0], 0, frames, true);
-        }
-        boolean[][] m = mask;
+        boolean[][] mask = n > frames ? new boolean[1][n] : null;
+        if (mask != null) java.util.Arrays.fill(mask[0], 0, frames, true);
         Tensor condN = n == frames ? cond : new Tensor(pad(cond.data, new float[n * mel]), 1, n, mel);
         float[] xN = n == frames ? x : pad(x, new float[n * mel]);
         PlanRecorder rec = capture.beginCapture();
         float[] f = null;
         try {
-            float[][] te = rec.unrecorded(() -> dit.prepare(text, n, m, Trace.OFF));
+            float[][] te = rec.unrecorded(() -> dit.prepare(text, n, mask, Trace.OFF));
             rec.input("x", xN).input("time", t).input("cond", condN.data).input("text", te[0]);
             if (!noCfg) rec.input("text_dropped", te[1]);
             rec.parameters(dit.parameters());
@@ -125,9 +121,8 @@ public final class GuidedFlow implements AutoCloseable {
         Tensor xt = new Tensor(x, 1, n, dit.melDim());
         Trace tr = trace;
         trace = Trace.OFF;
-        long[][] tx = text;
-        if (noCfg) return dit.forward(xt, c, tx, time, mask, false, false, false, true, tr).data;
-        float[] packed = dit.forward(xt, c, tx, time, mask, false, false, true, true, tr).data;
+        if (noCfg) return dit.forward(xt, c, text, time, mask, false, false, false, true, tr).data;
+        float[] packed = dit.forward(xt, c, text, time, mask, false, false, true, true, tr).data;
         float[] out = new float[x.length];
         be.cfgCombine(packed, x.length, cfg, out);
         return out;
