@@ -184,21 +184,16 @@ final class Inputs implements AutoCloseable {
 
     Upload file(String name) { return files.get(name); }
 
-    Integer integer(String name) {
-        String v = values.get(name);
-        if (v == null || v.isBlank()) return null;
-        try {
-            return Integer.parseInt(v.strip());
-        } catch (NumberFormatException e) {
-            throw new HttpError(400, name + ": '" + v + "' is not an integer");
-        }
-    }
+    Integer integer(String name) { return whole(name, Integer::parseInt); }
 
-    Long longValue(String name) {
+    Long longValue(String name) { return whole(name, Long::parseLong); }
+
+    /** The field as a whole number of the parser's type; null when absent or blank. */
+    private <T> T whole(String name, java.util.function.Function<String, T> parse) {
         String v = values.get(name);
         if (v == null || v.isBlank()) return null;
         try {
-            return Long.parseLong(v.strip());
+            return parse.apply(v.strip());
         } catch (NumberFormatException e) {
             throw new HttpError(400, name + ": '" + v + "' is not an integer");
         }
